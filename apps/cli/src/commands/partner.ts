@@ -1,0 +1,30 @@
+import { CliError } from '../cli-error';
+import { callApi, writeOutput } from '../io';
+import { readKeyFile } from './keys';
+
+/**
+ * `partner register --gln GLN --name NAME --role R[,R] --key FILE [--valid-from ISO] [--valid-until ISO]`
+ * Registers a partner and the public half of its key through ingest's admin endpoint.
+ */
+export async function registerPartner(opts: {
+  ingest: string;
+  adminToken?: string;
+  gln?: string;
+  name?: string;
+  role?: string;
+  key?: string;
+  validFrom?: string;
+  validUntil?: string;
+}): Promise<void> {
+  if (!opts.adminToken) throw new CliError('--admin-token (or ADMIN_TOKEN) is required');
+  if (!opts.gln || !opts.name || !opts.role) throw new CliError('--gln, --name and --role are required');
+  const key = await readKeyFile(opts.key);
+  const body = {
+    gln: opts.gln,
+    name: opts.name,
+    roles: opts.role.split(','),
+    keys: [{ kid: key.kid, publicJwk: key.publicJwk, validFrom: opts.validFrom ?? new Date().toISOString(), validUntil: opts.validUntil }],
+  };
+  const partner = await callApi('POST', new URL('/admin/partners', opts.ingest).href, body, { authorization: `Bearer ${opts.adminToken}` });
+  await writeOutput(undefined, JSON.stringify(partner, null, 2));
+}

@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { CliError } from './cli-error';
+
+export { CliError };
+import { keygen } from './commands/keys';
+import { registerPartner } from './commands/partner';
+import { sign, submit, verifyScan } from './commands/events';
+
+const USAGE = `usage: dscsa <command> [options]
+
+  keygen --gln GLN [--label L] [--alg EdDSA|ES256] [--out FILE]
+  partner register --gln GLN --name NAME --role ROLE[,ROLE] --key KEYFILE [--valid-from ISO] [--valid-until ISO]
+  sign FILE --key KEYFILE [--out FILE]          FILE may be - for standard input
+  submit FILE [--key KEYFILE]                   signs first when --key is given
+  verify CODE                                   scanned DataMatrix text, element string or Digital Link
+
+  --ingest URL (INGEST_URL, default http://127.0.0.1:3000)  --verify URL (VERIFY_URL, default http://127.0.0.1:3002)
+  --admin-token T (ADMIN_TOKEN)`;
+
+const OPTIONS = {
+  gln: { type: 'string' },
+  label: { type: 'string' },
+  alg: { type: 'string' },
+  out: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  key: { type: 'string' },
+  'valid-from': { type: 'string' },
+  'valid-until': { type: 'string' },
+  ingest: { type: 'string', default: process.env.INGEST_URL ?? 'http://127.0.0.1:3000' },
+  verify: { type: 'string', default: process.env.VERIFY_URL ?? 'http://127.0.0.1:3002' },
+  'admin-token': { type: 'string', default: process.env.ADMIN_TOKEN },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new CliError((e as Error).message, 2);
+  }
+  const { values: o, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  const arg = (name: string) => {
+    if (rest.length !== 1) throw new CliError(`${command} takes exactly one ${name}`, 2);
+    return rest[0];
+  };
+  if (o.help || !command) return void process.stdout.write(`${USAGE}\n`);
+  switch (command) {
+    case 'keygen':
+      return keygen(o);
+    case 'partner':
+      if (rest[0] !== 'register') throw new CliError('partner: the only subcommand is register', 2);
+      return registerPartner({ ...o, adminToken: o['admin-token'], validFrom: o['valid-from'], validUntil: o['valid-until'] });
+    case 'sign':
+      return sign(arg('FILE'), o);
+    case 'submit':
+      return submit(arg('FILE'), o);
+    case 'verify':
+      return verifyScan(arg('CODE'), o);
+    default:
+      throw new CliError(`unknown command ${command}; see dscsa --help`, 2);
+  }
+}

@@ -1,0 +1,22 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { ProblemException } from '@app/platform';
+
+/** Admin endpoints take `Authorization: Bearer <ADMIN_TOKEN>`; compared in constant time. */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  private readonly token: Buffer;
+
+  constructor(config: ConfigService) {
+    this.token = Buffer.from(config.getOrThrow<string>('ADMIN_TOKEN'));
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
+    const presented = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+    if (presented.length === this.token.length && timingSafeEqual(presented, this.token)) return true;
+    throw new ProblemException(401, 'unauthorized', 'a valid admin bearer token is required');
+  }
+}

@@ -1,0 +1,54 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { PARTNER_ROLES, PartnerRole } from '@app/registry';
+
+export class PartnerKeyDto {
+  @ApiProperty({ example: '0614141000005/2026-a', description: 'Key id named by JWS headers: <GLN>/<label>' })
+  @Matches(/^\d{13}\/[A-Za-z0-9._-]{1,64}$/, { message: 'kid must be <GLN>/<label> with a label of [A-Za-z0-9._-]{1,64}' })
+  kid: string;
+
+  @ApiProperty({ description: 'Public key as a JWK: OKP/Ed25519 or EC/P-256' })
+  @IsObject()
+  publicJwk: Record<string, string>;
+
+  @ApiProperty({ example: '2026-01-01T00:00:00Z' })
+  @IsISO8601({ strict: true })
+  validFrom: string;
+
+  @ApiPropertyOptional({ example: '2028-01-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  validUntil?: string;
+}
+
+export class RegisterPartnerDto {
+  @ApiProperty({ example: '0614141000005' })
+  @Matches(/^\d{13}$/, { message: 'gln must be 13 digits' })
+  gln: string;
+
+  @ApiProperty({ example: 'Acme Pharma Inc.' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ enum: PARTNER_ROLES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(PARTNER_ROLES, { each: true })
+  roles: PartnerRole[];
+
+  @ApiProperty({ type: [PartnerKeyDto] })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => PartnerKeyDto)
+  keys: PartnerKeyDto[];
+}
+
+export class RevokeKeyDto {
+  @ApiPropertyOptional({ description: 'When the key stopped being trustworthy; defaults to now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  revokedAt?: string;
+}

@@ -1,0 +1,163 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CompactRange, hashLeaf } from '@app/merkle';
+import { CapturedEvent, EventSummary } from '@app/epcis';
+import { blockHash, GENESIS_PREV_HASH, leafBytes, LeafRecord } from '@app/ledger-store';
+import { parseDigitalLink } from '@app/gs1';
+
+export interface ConsumedEvent {
+  captured: CapturedEvent;
+  summary: EventSummary;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface AppendResult {
+  height: number | null;
+  appended: number;
+  duplicates: number;
+}
+
+/** Serialises appends across ledger processes: only the holder of this lock extends the log. */
+const APPEND_LOCK = 'dscsa-ledger-append';
+
+interface Head {
+  height: number;
+  tree_size: string;
+  frontier: Buffer[];
+  block_hash: Buffer;
+}
+
+@Injectable()
+export class LogWriter {
+  private readonly logger = new Logger(LogWriter.name);
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Appends one block in one transaction: leaves, Merkle nodes, block header, projections and the
+   * Kafka offsets consumed. Events already in the log (same event hash ID) are skipped, so a
+   * redelivered message never appears twice.
+   */
+  async append(batch: ConsumedEvent[], nextOffset: { topic: string; partition: number; offset: string }): Promise<AppendResult> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [APPEND_LOCK]);
+      const [head] = (await tx.query('SELECT height, tree_size, frontier, block_hash FROM ledger.block ORDER BY height DESC LIMIT 1')) as Head[];
+      const fresh = await this.withoutDuplicates(tx, batch);
+      let height: number | null = null;
+      if (fresh.length > 0) height = await this.appendBlock(tx, head, fresh);
+      await tx.query(
+        `INSERT INTO ledger.consumer_offset (topic, kafka_partition, next_offset, block_height) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (topic, kafka_partition) DO UPDATE SET next_offset = GREATEST(ledger.consumer_offset.next_offset, EXCLUDED.next_offset), block_height = EXCLUDED.block_height`,
+        [nextOffset.topic, nextOffset.partition, nextOffset.offset, height ?? head?.height ?? -1],
+      );
+      return { height, appended: fresh.length, duplicates: batch.length - fresh.length };
+    });
+  }
+
+  private async withoutDuplicates(tx: EntityManager, batch: ConsumedEvent[]): Promise<ConsumedEvent[]> {
+    const ids = batch.map((b) => b.captured.eventId);
+    const known = new Set<string>(
+      ((await tx.query('SELECT event_id FROM ledger.event_record WHERE event_id = ANY($1)', [ids])) as { event_id: string }[]).map((r) => r.event_id),
+    );
+    return batch.filter((b) => !known.has(b.captured.eventId) && (known.add(b.captured.eventId), true));
+  }
+
+  private async appendBlock(tx: EntityManager, head: Head | undefined, events: ConsumedEvent[]): Promise<number> {
+    const height = head ? Number(head.height) + 1 : 0;
+    const firstSeq = head ? Number(head.tree_size) : 0;
+    const range = head ? CompactRange.fromHashes(firstSeq, head.frontier) : CompactRange.empty();
+    const nodes: { level: number; index: number; hash: Uint8Array }[] = [];
+    const rows = events.map((e, i) => {
+      const record: LeafRecord = {
+        eventId: e.captured.eventId,
+        event: e.captured.event,
+        signer: e.captured.signer,
+        recordTime: e.captured.recordTime,
+        kafka: { topic: e.topic, partition: e.partition, offset: e.offset },
+      };
+      const leafHash = Buffer.from(hashLeaf(leafBytes(record)));
+      nodes.push(...range.append(leafHash).filter((n) => n.level > 0));
+      return { seq: firstSeq + i, record, leafHash, summary: e.summary };
+    });
+    const createdAt = new Date().toISOString();
+    const rootHash = Buffer.from(range.root());
+    const prevHash = head ? head.block_hash : GENESIS_PREV_HASH;
+    const hash = blockHash({ height, firstSeq, leafCount: rows.length, treeSize: range.size, rootHash, prevHash, createdAt });
+    await tx.query(
+      `INSERT INTO ledger.block (height, first_seq, leaf_count, tree_size, root_hash, prev_hash, block_hash, frontier, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [height, firstSeq, rows.length, range.size, rootHash, prevHash, hash, range.hashes.map((h) => Buffer.from(h)), createdAt],
+    );
+    await tx.query(
+      `INSERT INTO ledger.event_record (seq, event_id, event, event_type, event_time, biz_step, signer_gln, kid, record_time,
+         kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height)
+       SELECT r.seq, r.event_id, r.event, r.event_type, r.event_time, r.biz_step, r.signer_gln, r.kid, r.record_time,
+         r.kafka_topic, r.kafka_partition, r.kafka_offset, decode(r.leaf_hash, 'hex'), $2
+       FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, event_id text, event jsonb, event_type text, event_time timestamptz,
+         biz_step text, signer_gln text, kid text, record_time timestamptz, kafka_topic text, kafka_partition int, kafka_offset bigint, leaf_hash text)`,
+      [
+        JSON.stringify(
+          rows.map(({ seq, record, leafHash, summary }) => ({
+            seq,
+            event_id: record.eventId,
+            event: record.event,
+            event_type: summary.type,
+            event_time: summary.eventTime,
+            biz_step: summary.bizStep ?? null,
+            signer_gln: record.signer.gln,
+            kid: record.signer.kid,
+            record_time: record.recordTime,
+            kafka_topic: record.kafka.topic,
+            kafka_partition: record.kafka.partition,
+            kafka_offset: record.kafka.offset,
+            leaf_hash: leafHash.toString('hex'),
+          })),
+        ),
+        height,
+      ],
+    );
+    if (nodes.length)
+      await tx.query(
+        `INSERT INTO ledger.tree_node (level, idx, hash) SELECT level, idx, decode(hash, 'hex')
+         FROM jsonb_to_recordset($1::jsonb) AS n(level smallint, idx bigint, hash text)`,
+        [JSON.stringify(nodes.map((n) => ({ level: n.level, idx: n.index, hash: Buffer.from(n.hash).toString('hex') })))],
+      );
+    await this.project(tx, rows);
+    this.logger.debug(`block ${height}: ${rows.length} events, tree size ${range.size}`);
+    return height;
+  }
+
+  /** Keeps the per-EPC index and each serialized item's commissioning state. */
+  private async project(tx: EntityManager, rows: { seq: number; summary: EventSummary }[]): Promise<void> {
+    const links = rows.flatMap(({ seq, summary }) => summary.epcs.map(({ epc, role }) => ({ epc, seq, role })));
+    if (links.length)
+      await tx.query(
+        `INSERT INTO ledger.epc_event (epc, seq, role) SELECT epc, seq, role FROM jsonb_to_recordset($1::jsonb) AS l(epc text, seq bigint, role text)
+         ON CONFLICT DO NOTHING`,
+        [JSON.stringify(links)],
+      );
+    // One row per item even when a block commissions the same serial twice (a clone stays visible in the count).
+    const commissioned = new Map<string, { epc: string; gtin: string; serial: string; lot: string | null; expiry: string | null; seq: number; count: number }>();
+    for (const { seq, summary } of rows) {
+      if (summary.type !== 'ObjectEvent' || summary.action !== 'ADD' || summary.bizStep !== 'commissioning') continue;
+      for (const { epc } of summary.epcs) {
+        const ais = parseDigitalLink(epc).ais;
+        if (!ais['21']) continue;
+        const seen = commissioned.get(epc);
+        if (seen) seen.count += 1;
+        else commissioned.set(epc, { epc, gtin: ais['01'], serial: ais['21'], lot: summary.lot ?? null, expiry: summary.expiry ?? null, seq, count: 1 });
+      }
+    }
+    if (commissioned.size)
+      await tx.query(
+        `INSERT INTO ledger.item_state AS s (epc, gtin, serial, lot, expiry, commissioned_seq, commission_count, last_seq)
+         SELECT epc, gtin, serial, lot, expiry, seq, count, seq
+         FROM jsonb_to_recordset($1::jsonb) AS c(epc text, gtin text, serial text, lot text, expiry date, seq bigint, count int)
+         ON CONFLICT (epc) DO UPDATE SET commission_count = s.commission_count + EXCLUDED.commission_count, last_seq = EXCLUDED.last_seq`,
+        [JSON.stringify([...commissioned.values()])],
+      );
+  }
+}

@@ -1,0 +1,48 @@
+import type { JsonObject } from './signature';
+import type { EventSummary } from './event-summary';
+
+/**
+ * What ingest publishes to Kafka for every accepted event: the event exactly as the partner signed it
+ * (signature member included) plus what the platform established when it accepted it.
+ */
+export interface CapturedEvent {
+  v: 1;
+  /** CBV 2.0 event hash ID: the event's identity for duplicate detection. */
+  eventId: string;
+  event: JsonObject;
+  signer: { gln: string; kid: string };
+  /** When ingest accepted the event; the signing key had to be valid at this instant. */
+  recordTime: string;
+}
+
+export function encodeCapturedEvent(c: CapturedEvent): Buffer {
+  return Buffer.from(JSON.stringify(c));
+}
+
+/** Parses a Kafka message value; anything malformed is reported, never half-read. */
+export function decodeCapturedEvent(value: Buffer | null): CapturedEvent {
+  if (!value) throw new Error('empty message');
+  const c = JSON.parse(value.toString('utf8')) as Partial<CapturedEvent>;
+  if (
+    c.v !== 1 ||
+    typeof c.eventId !== 'string' ||
+    typeof c.event !== 'object' ||
+    c.event === null ||
+    typeof c.signer?.gln !== 'string' ||
+    typeof c.signer?.kid !== 'string' ||
+    typeof c.recordTime !== 'string'
+  )
+    throw new Error('message is not a v1 captured event');
+  return c as CapturedEvent;
+}
+
+/**
+ * Kafka message key. Events about one serialized item must stay in order, so the key is the event's
+ * anchor EPC: the single EPC of an object event, the parent of an aggregation, the first input of a
+ * transformation. Custody rules order a path by eventTime, so events that share no anchor may
+ * interleave across partitions without changing any verdict.
+ */
+export function partitionKey(summary: EventSummary, eventId: string): string {
+  const anchor = summary.epcs.find((e) => e.role === 'parent') ?? summary.epcs[0];
+  return anchor?.epc ?? eventId;
+}

@@ -1,0 +1,115 @@
+import { EpcisIssue, EpcisValidationError } from './errors';
+import { bareBizStep, bareDisposition } from './vocabulary';
+import { canonicalEpc } from './epc';
+import type { JsonObject } from './signature';
+
+export const EVENT_TYPES = ['ObjectEvent', 'AggregationEvent', 'TransactionEvent', 'TransformationEvent', 'AssociationEvent'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** How an EPC takes part in an event; custody rules read aggregation membership from it. */
+export type EpcRole = 'epc' | 'parent' | 'child' | 'input' | 'output';
+
+/** The facts custody rules need from one event, with every EPC in canonical Digital Link form. */
+export interface EventSummary {
+  type: EventType;
+  action?: 'ADD' | 'OBSERVE' | 'DELETE';
+  eventTime: string;
+  bizStep?: string;
+  disposition?: string;
+  readPoint?: string;
+  bizLocation?: string;
+  epcs: { epc: string; role: EpcRole }[];
+  lot?: string;
+  expiry?: string;
+}
+
+// RFC 3339 date-time with a mandatory offset: EPCIS times without a zone are ambiguous across partners.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const OFFSET = /^[+-](0\d|1[0-4]):[0-5]\d$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const EPC_FIELDS: [string, EpcRole][] = [
+  ['epcList', 'epc'],
+  ['childEPCs', 'child'],
+  ['inputEPCList', 'input'],
+  ['outputEPCList', 'output'],
+];
+
+/** Validates the shape of one EPCIS 2.0 JSON event and extracts its summary; throws EpcisValidationError. */
+export function summarizeEvent(event: unknown, eventIndex = 0): EventSummary {
+  const issues: EpcisIssue[] = [];
+  const fail = (path: string, rule: string, message: string) => issues.push({ eventIndex, path, rule, message });
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    throw new EpcisValidationError([{ eventIndex, path: '', rule: 'type', message: 'an event must be a JSON object' }]);
+  }
+  const e = event as JsonObject;
+  const eventID = typeof e.eventID === 'string' ? e.eventID : undefined;
+  const str = (field: string): string | undefined => {
+    const v = e[field];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') fail(field, 'type', `${field} must be a string`);
+    return typeof v === 'string' ? v : undefined;
+  };
+
+  const type = str('type') as EventType | undefined;
+  if (!type || !EVENT_TYPES.includes(type)) fail('type', 'event-type', `type must be one of ${EVENT_TYPES.join(', ')}`);
+  const eventTime = str('eventTime');
+  if (!eventTime || !DATE_TIME.test(eventTime) || Number.isNaN(Date.parse(eventTime)))
+    fail('eventTime', 'date-time', 'eventTime must be an RFC 3339 date-time with a time-zone offset');
+  const offset = str('eventTimeZoneOffset');
+  if (!offset || !OFFSET.test(offset)) fail('eventTimeZoneOffset', 'offset', 'eventTimeZoneOffset must look like +hh:mm or -hh:mm');
+  const action = str('action') as EventSummary['action'];
+  if (type !== 'TransformationEvent' && (!action || !['ADD', 'OBSERVE', 'DELETE'].includes(action)))
+    fail('action', 'action', 'action must be ADD, OBSERVE or DELETE');
+
+  const epcs: EventSummary['epcs'] = [];
+  const addEpc = (value: unknown, path: string, role: EpcRole) => {
+    if (typeof value !== 'string') return fail(path, 'type', 'an EPC must be a string');
+    try {
+      epcs.push({ epc: canonicalEpc(value), role });
+    } catch (err) {
+      fail(path, 'epc', (err as Error).message);
+    }
+  };
+  for (const [field, role] of EPC_FIELDS) {
+    const list = e[field];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) fail(field, 'type', `${field} must be an array`);
+    else list.forEach((v, i) => addEpc(v, `${field}/${i}`, role));
+  }
+  if (e.parentID !== undefined) addEpc(e.parentID, 'parentID', 'parent');
+
+  const ilmd = e.ilmd;
+  let lot: string | undefined;
+  let expiry: string | undefined;
+  if (ilmd !== undefined) {
+    if (typeof ilmd !== 'object' || ilmd === null || Array.isArray(ilmd)) fail('ilmd', 'type', 'ilmd must be an object');
+    else {
+      const i = ilmd as JsonObject;
+      lot = typeof i['cbvmda:lotNumber'] === 'string' ? (i['cbvmda:lotNumber'] as string) : undefined;
+      expiry = typeof i['cbvmda:itemExpirationDate'] === 'string' ? (i['cbvmda:itemExpirationDate'] as string) : undefined;
+      if (expiry !== undefined && !ISO_DATE.test(expiry)) fail('ilmd/cbvmda:itemExpirationDate', 'date', 'itemExpirationDate must be YYYY-MM-DD');
+    }
+  }
+  const place = (field: 'readPoint' | 'bizLocation') => {
+    const v = e[field];
+    if (v === undefined) return undefined;
+    const id = (v as JsonObject | null)?.id;
+    if (typeof id !== 'string') fail(`${field}/id`, 'type', `${field}.id must be a string`);
+    return typeof id === 'string' ? id : undefined;
+  };
+  const summary: EventSummary = {
+    type: type as EventType,
+    action,
+    eventTime: eventTime as string,
+    bizStep: bareBizStep(str('bizStep')),
+    disposition: bareDisposition(str('disposition')),
+    readPoint: place('readPoint'),
+    bizLocation: place('bizLocation'),
+    epcs,
+    lot,
+    expiry,
+  };
+  if (issues.length) throw new EpcisValidationError(issues.map((i) => ({ ...i, eventID })));
+  return summary;
+}

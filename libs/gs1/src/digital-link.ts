@@ -1,0 +1,89 @@
+import { AiMap, KEY_QUALIFIERS } from './ai';
+import { percentDecode, percentEncode } from './charset';
+import { validateAis } from './element-string';
+import { Gs1Error } from './errors';
+
+export interface DigitalLink {
+  /** Scheme, host and any path prefix before the primary key: pass it back to toDigitalLink. */
+  domain: string;
+  /** Primary key, key qualifiers and data attributes, as in an element string. */
+  ais: AiMap;
+  /** Non-AI query parameters, e.g. the VRS request's linkType, context, reqGLN, corrUUID. */
+  params: Record<string, string>;
+}
+
+const DOMAIN = String.raw`https?://[A-Za-z0-9.-]+(?::\d+)?`;
+const DIGITAL_LINK = new RegExp(String.raw`^(${DOMAIN})(/[^?#]*)(?:\?([^#]*))?(?:#.*)?$`, 'i');
+const DOMAIN_ONLY = new RegExp(String.raw`^${DOMAIN}(?:/[^/?#]+)*$`, 'i');
+// GS1 Digital Link 1.1 short names, dropped from later versions; refused rather than silently
+// returned as params, so `?exp=` cannot make a verification skip the expiry.
+const SHORT_NAMES = new Set(['gtin', 'cpv', 'lot', 'ser', 'exp', 'sscc', 'gln', 'glnx', 'party']);
+
+const badUri = (message: string): Gs1Error => new Gs1Error('BAD_URI', message);
+
+/** Parses an uncompressed GS1 Digital Link URI (any domain, optional path prefix). */
+export function parseDigitalLink(uri: string): DigitalLink {
+  const m = DIGITAL_LINK.exec(uri);
+  if (!m) throw badUri('not an http(s) URI');
+  const segments = m[2].slice(1).split('/');
+  // Walk (AI, value) pairs back from the end: what precedes the primary key is a path prefix,
+  // and a prefix may itself contain something that looks like an AI.
+  let start = segments.length - 2;
+  while (start >= 0 && !KEY_QUALIFIERS.has(segments[start])) start -= 2;
+  if (start < 0) throw badUri('no GS1 primary key (01, 00, 414, 417) followed by its value in the path');
+  const key = segments[start];
+  const qualifiers = KEY_QUALIFIERS.get(key) ?? [];
+  const ais: AiMap = { [key]: percentDecode(segments[start + 1]) };
+  let next = 0; // qualifiers must follow the standard's order, each at most once
+  for (let i = start + 2; i < segments.length; i += 2) {
+    const position = qualifiers.indexOf(segments[i], next);
+    if (position < 0) throw badUri(`path segment ${JSON.stringify(segments[i])} is not a qualifier of (${key}) here`);
+    next = position + 1;
+    ais[segments[i]] = percentDecode(segments[i + 1]);
+  }
+
+  const params: [string, string][] = [];
+  for (const pair of (m[3] ?? '').split('&').filter(Boolean)) {
+    const eq = pair.includes('=') ? pair.indexOf('=') : pair.length;
+    const name = percentDecode(pair.slice(0, eq));
+    const value = percentDecode(pair.slice(eq + 1));
+    if (SHORT_NAMES.has(name)) throw badUri(`short name ${JSON.stringify(name)} is not supported; use the numeric AI`);
+    if (!/^\d+$/.test(name)) params.push([name, value]);
+    else if (KEY_QUALIFIERS.has(name)) throw badUri(`primary key (${name}) belongs in the path`);
+    else if (Object.hasOwn(ais, name)) throw new Gs1Error('DUPLICATE_AI', `AI (${name}) given twice`, name);
+    else ais[name] = value;
+  }
+  const domain = [m[1], ...segments.slice(0, start)].join('/');
+  // fromEntries defines own properties, so a parameter named __proto__ cannot alter the prototype.
+  return { domain, ais: validateAis(ais), params: Object.fromEntries(params) };
+}
+
+// Digital Link escapes every character-set-82 character outside RFC 3986 "unreserved".
+// A value of only dots would be a dot-segment that clients collapse, so its dots are escaped too.
+const encodeValue = (value: string): string =>
+  /^\.{1,2}$/.test(value) ? value.replace(/\./g, '%2E') : percentEncode(value, /[^A-Za-z0-9._-]/g);
+
+/**
+ * Canonical GS1 Digital Link URI: the primary key, its qualifiers in standard order in the
+ * path, every other AI as a query parameter in AI order.
+ */
+export function toDigitalLink(ais: AiMap, domain = 'https://id.gs1.org'): string {
+  const base = domain.replace(/\/+$/, '');
+  if (!DOMAIN_ONLY.test(base)) throw badUri(`${JSON.stringify(domain)} is not an http(s) domain`);
+  const keys = Object.keys(ais).filter((ai) => KEY_QUALIFIERS.has(ai));
+  if (keys.length !== 1) {
+    throw keys.length
+      ? new Gs1Error('UNKNOWN_FORMAT', `more than one primary key: ${keys.join(', ')}`)
+      : new Gs1Error('MISSING_AI', 'no primary key (01, 00, 414, 417)');
+  }
+  validateAis(ais);
+  const path = [keys[0], ...(KEY_QUALIFIERS.get(keys[0]) ?? []).filter((ai) => Object.hasOwn(ais, ai))];
+  const query = Object.keys(ais)
+    .filter((ai) => !path.includes(ai))
+    .sort();
+  return (
+    base +
+    path.map((ai) => `/${ai}/${encodeValue(ais[ai])}`).join('') +
+    (query.length ? `?${query.map((ai) => `${ai}=${encodeValue(ais[ai])}`).join('&')}` : '')
+  );
+}

@@ -1,0 +1,49 @@
+import { canonicalize, sha256 } from '@app/crypto';
+import type { JsonObject } from '@app/epcis';
+
+/** One accepted event as the log commits to it (docs/ledger-formats.md). */
+export interface LeafRecord {
+  eventId: string;
+  event: JsonObject;
+  signer: { gln: string; kid: string };
+  recordTime: string;
+  kafka: { topic: string; partition: number; offset: string };
+}
+
+/** Leaf data: RFC 8785 canonical JSON of the record; the Merkle leaf hash is SHA-256(0x00 || this). */
+export function leafBytes(r: LeafRecord): Buffer {
+  return Buffer.from(
+    canonicalize({ v: 1, eventId: r.eventId, event: r.event, signer: r.signer, recordTime: r.recordTime, kafka: r.kafka }),
+    'utf8',
+  );
+}
+
+export interface BlockHeader {
+  height: number;
+  firstSeq: number;
+  leafCount: number;
+  treeSize: number;
+  rootHash: Buffer;
+  prevHash: Buffer;
+  createdAt: string;
+}
+
+export const GENESIS_PREV_HASH = Buffer.alloc(32);
+
+/** A block's hash chains it to its predecessor and commits to the whole log's root at its end. */
+export function blockHash(h: BlockHeader): Buffer {
+  return Buffer.from(
+    sha256(
+      canonicalize({
+        v: 1,
+        height: h.height,
+        firstSeq: h.firstSeq,
+        leafCount: h.leafCount,
+        treeSize: h.treeSize,
+        rootHash: h.rootHash.toString('hex'),
+        prevHash: h.prevHash.toString('hex'),
+        createdAt: h.createdAt,
+      }),
+    ),
+  );
+}

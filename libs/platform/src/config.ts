@@ -1,0 +1,28 @@
+import * as Joi from 'joi';
+import { DEFAULT_TOPICS } from './kafka';
+
+/** Settings every app shares; each app extends this schema with its own. Validated at start-up. */
+export const commonConfigSchema = {
+  HOST: Joi.string().hostname().default('127.0.0.1'),
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .default('postgres://postgres@127.0.0.1:5432/dscsa'),
+  DATABASE_POOL_SIZE: Joi.number().integer().min(1).max(100).default(10),
+  KAFKA_BROKERS: Joi.string()
+    .pattern(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/)
+    .default('127.0.0.1:9092')
+    .messages({ 'string.pattern.base': 'KAFKA_BROKERS must be host:port[,host:port...]' }),
+  KAFKA_CLIENT_ID: Joi.string().default('dscsa-trace'),
+  KAFKA_TOPIC_EVENTS: Joi.string().default(DEFAULT_TOPICS.events),
+  KAFKA_TOPIC_DEAD_LETTER: Joi.string().default(DEFAULT_TOPICS.deadLetter),
+  LOG_LEVEL: Joi.string().valid('error', 'warn', 'log', 'debug', 'verbose').default('log'),
+};
+
+export function validateConfig(schema: Joi.ObjectSchema) {
+  return (raw: Record<string, unknown>): Record<string, unknown> => {
+    const { error, value } = schema.validate(raw, { allowUnknown: true, abortEarly: false });
+    if (error) throw new Error(`invalid configuration: ${error.details.map((d) => d.message).join('; ')}`);
+    return value;
+  };
+}

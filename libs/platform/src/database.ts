@@ -1,0 +1,50 @@
+import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+
+export interface SchemaDataSourceOptions {
+  url: string;
+  /** The PostgreSQL schema this app owns and migrates; the only one it writes. */
+  schema: string;
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function | string>;
+  poolSize?: number;
+  applicationName: string;
+}
+
+export function schemaDataSourceOptions(o: SchemaDataSourceOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: o.url,
+    schema: o.schema,
+    entities: o.entities,
+    migrations: o.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    applicationName: o.applicationName,
+    poolSize: o.poolSize,
+    extra: { max: o.poolSize },
+  };
+}
+
+/**
+ * Creates the app's schema (TypeORM keeps its migrations table inside it, so it must exist first),
+ * then runs pending migrations. Several processes may start at once: an advisory lock serialises them.
+ */
+export async function initializeSchemaDataSource(options: DataSourceOptions & { schema?: string }): Promise<DataSource> {
+  const ds = new DataSource(options);
+  await ds.initialize();
+  const runner = ds.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrate:${options.schema}`]);
+    try {
+      await runner.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+      await ds.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrate:${options.schema}`]);
+    }
+  } finally {
+    await runner.release();
+  }
+  return ds;
+}

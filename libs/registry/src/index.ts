@@ -1,0 +1,3 @@
+export * from './entities';
+export * from './key-validity';
+export { Partners1763780000000 } from './migrations/1763780000000-partners';

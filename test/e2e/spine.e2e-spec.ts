@@ -1,0 +1,185 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { generateKeyPair, signJson } from '@app/crypto';
+import { gs1CheckDigit } from '@app/gs1';
+import { attachSignature } from '@app/epcis';
+import { eventually, http, startStack, Stack } from '../support/stack';
+
+const withCheck = (body: string) => body + gs1CheckDigit(body);
+const MANUFACTURER_GLN = withCheck('061414100000');
+const GTIN = withCheck('0061414112345'); // indicator 0, company prefix 0614141, item reference 12345
+const GS = '\u001d';
+
+function commissioning(serials: string[], lot = 'LOT42', expiry = '2028-06-30') {
+  return {
+    '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld', { dscsa: 'https://ns.dscsa-trace.org/epcis/' }],
+    type: 'ObjectEvent',
+    eventTime: '2026-11-01T10:00:00.000-05:00',
+    eventTimeZoneOffset: '-05:00',
+    epcList: serials.map((s) => `urn:epc:id:sgtin:0614141.012345.${s}`),
+    action: 'ADD',
+    bizStep: 'commissioning',
+    disposition: 'active',
+    readPoint: { id: 'urn:epc:id:sgln:0614141.00001.0' },
+    ilmd: { 'cbvmda:lotNumber': lot, 'cbvmda:itemExpirationDate': expiry },
+  };
+}
+
+const dataMatrix = (serial: string, lot = 'LOT42', yymmdd = '280630') => `]d201${GTIN}21${serial}${GS}10${lot}${GS}17${yymmdd}`;
+
+describe('the spine: a signed commissioning event from ingest through Kafka and the ledger to a scan at verify', () => {
+  let stack: Stack;
+  const key = generateKeyPair('EdDSA');
+  const kid = `${MANUFACTURER_GLN}/2026-a`;
+  const sign = (event: Record<string, unknown>, k = key.privateJwk, id = kid) => attachSignature(event, signJson(event, k, id));
+
+  beforeAll(async () => {
+    stack = await startStack('spine');
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('registers the manufacturer only with the admin token', async () => {
+    const partner = { gln: MANUFACTURER_GLN, name: 'Acme Pharma Inc.', roles: ['manufacturer'], keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2026-01-01T00:00:00Z' }] };
+    const denied = await http('POST', `${stack.ingest}/admin/partners`, partner);
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const wrong = await http('POST', `${stack.ingest}/admin/partners`, partner, { authorization: 'Bearer not-the-token-at-all' });
+    expect(wrong.status).toBe(401);
+    const ok = await http('POST', `${stack.ingest}/admin/partners`, partner, { authorization: `Bearer ${stack.adminToken}` });
+    expect(ok.status).toBe(200);
+    expect(ok.body.keys.map((k: { kid: string }) => k.kid)).toEqual([kid]);
+  });
+
+  it('rejects unsigned, unknown-key and tampered events with problem+json', async () => {
+    const event = commissioning(['SER001']);
+    const unsigned = await http('POST', `${stack.ingest}/events`, event);
+    expect(unsigned.status).toBe(400);
+    expect(unsigned.body.type).toMatch(/signature-missing$/);
+
+    const stranger = generateKeyPair('EdDSA');
+    const unknown = await http('POST', `${stack.ingest}/events`, sign(event, stranger.privateJwk, `${MANUFACTURER_GLN}/not-registered`));
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.type).toMatch(/unknown-key$/);
+
+    const forged = await http('POST', `${stack.ingest}/events`, sign(event, stranger.privateJwk, kid));
+    expect(forged.status).toBe(422);
+    expect(forged.body.type).toMatch(/signature-invalid$/);
+
+    const tampered = { ...sign(event), ilmd: { 'cbvmda:lotNumber': 'LOT99', 'cbvmda:itemExpirationDate': '2028-06-30' } };
+    const changed = await http('POST', `${stack.ingest}/events`, tampered);
+    expect(changed.status).toBe(422);
+    expect(changed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+
+    const text = await http('POST', `${stack.ingest}/events`, JSON.stringify(sign(event)), { 'content-type': 'text/plain' });
+    expect(text.status).toBe(415);
+    const broken = await http('POST', `${stack.ingest}/events`, '{"type": "ObjectEvent",', { 'content-type': 'application/json' });
+    expect(broken.status).toBe(400);
+  });
+
+  it('accepts the signed event only after Kafka acknowledged it, and the pharmacist scan comes back VERIFIED', async () => {
+    const accepted = await http('POST', `${stack.ingest}/events`, sign(commissioning(['SER001', 'SER002'])));
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.eventId).toMatch(/^ni:\/\/\/sha-256;[0-9a-f]{64}\?ver=CBV2\.0$/);
+    expect(accepted.headers.get('location')).toBe(`/events/${encodeURIComponent(accepted.body.eventId)}`);
+
+    const verdict = await eventually(async () => {
+      const r = await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER001') });
+      return r.body?.verdict === 'VERIFIED' ? r.body : undefined;
+    });
+    expect(verdict.scan).toMatchObject({ gtin: GTIN, serial: 'SER001', lot: 'LOT42', expiry: '2028-06-30' });
+    expect(verdict.custodyPath).toHaveLength(1);
+    expect(verdict.custodyPath[0]).toMatchObject({
+      eventId: accepted.body.eventId,
+      type: 'ObjectEvent',
+      bizStep: 'commissioning',
+      signer: { gln: MANUFACTURER_GLN, kid, name: 'Acme Pharma Inc.' },
+    });
+    const block = await http('GET', `${stack.ledger}/blocks/${verdict.custodyPath[0].block.height}`);
+    expect(block.body.blockHash).toBe(verdict.custodyPath[0].block.hash);
+
+    // Only the accepted event ever reached Kafka: the rejections above left nothing behind.
+    const admin = stack.kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(stack.topics.events);
+    await admin.disconnect();
+    expect(offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0)).toBe(1);
+  });
+
+  it('keeps one log entry when the same event is submitted again', async () => {
+    const again = await http('POST', `${stack.ingest}/events`, sign(commissioning(['SER001', 'SER002'])));
+    expect([201, 409]).toContain(again.status);
+    const marker = await http('POST', `${stack.ingest}/events`, sign(commissioning(['SER003'])));
+    expect(marker.status).toBe(201);
+    await eventually(async () => ((await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER003') })).body.verdict === 'VERIFIED' ? true : undefined));
+    const latest = await http('GET', `${stack.ledger}/blocks/latest`);
+    expect(latest.body.treeSize).toBe(2);
+    const scan = await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER002') });
+    expect(scan.body.custodyPath).toHaveLength(1);
+  });
+
+  it('answers NOT_FOUND for an unknown serial and SUSPECT for a label that contradicts the commissioning', async () => {
+    const unknown = await http('POST', `${stack.verify}/scan`, { code: dataMatrix('NOSUCH1') });
+    expect(unknown.status).toBe(200);
+    expect(unknown.body.verdict).toBe('NOT_FOUND');
+    expect(unknown.body.reasons[0].code).toBe('NEVER_COMMISSIONED');
+
+    const lot = await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER001', 'LOT43') });
+    expect(lot.body.verdict).toBe('SUSPECT');
+    expect(lot.body.reasons.map((r: { code: string }) => r.code)).toEqual(['LOT_MISMATCH']);
+
+    const expiry = await http('GET', `${stack.verify}/scan?code=${encodeURIComponent(dataMatrix('SER001', 'LOT42', '290630'))}`);
+    expect(expiry.body.verdict).toBe('SUSPECT');
+    expect(expiry.body.reasons.map((r: { code: string }) => r.code)).toEqual(['EXPIRY_MISMATCH']);
+
+    const digitalLink = await http('GET', `${stack.verify}/scan?code=${encodeURIComponent(`https://id.gs1.org/01/${GTIN}/21/SER002?17=280630&10=LOT42`)}`);
+    expect(digitalLink.body.verdict).toBe('VERIFIED');
+  });
+
+  it('rejects a scan with a wrong check digit as problem+json', async () => {
+    const badGtin = GTIN.slice(0, 13) + ((Number(GTIN[13]) + 1) % 10);
+    const r = await http('POST', `${stack.verify}/scan`, { code: `]d201${badGtin}21SER001` });
+    expect(r.status).toBe(400);
+    expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('records every scan in the access log', async () => {
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const { rows } = await db.query(`SELECT subject, outcome FROM verify.access_log ORDER BY id`);
+    await db.end();
+    expect(rows.map((r) => r.outcome)).toEqual(expect.arrayContaining(['VERIFIED', 'NOT_FOUND', 'SUSPECT']));
+    expect(rows.every((r) => r.subject.startsWith(`https://id.gs1.org/01/${GTIN}/21/`))).toBe(true);
+  });
+
+  it('lets a user do it all by hand with the CLI: keygen, partner register, submit, verify', async () => {
+    const { main } = await import('../../apps/cli/src/main');
+    const dir = await mkdtemp(join(tmpdir(), 'dscsa-cli-'));
+    const out: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    try {
+      const gln = withCheck('061414200000');
+      await main(['keygen', '--gln', gln, '--label', 'cli', '--out', join(dir, 'key.json')]);
+      await main(['partner', 'register', '--gln', gln, '--name', 'CLI Labs', '--role', 'manufacturer', '--key', join(dir, 'key.json'), '--valid-from', '2026-01-01T00:00:00Z', '--ingest', stack.ingest, '--admin-token', stack.adminToken]);
+      const event = { ...commissioning(['CLI001']), epcList: ['urn:epc:id:sgtin:0614142.012345.CLI001'] };
+      await writeFile(join(dir, 'event.json'), JSON.stringify(event));
+      out.length = 0;
+      await main(['submit', join(dir, 'event.json'), '--key', join(dir, 'key.json'), '--ingest', stack.ingest]);
+      const accepted = JSON.parse(out.join(''));
+      expect(accepted.signer).toEqual({ gln, kid: `${gln}/cli` });
+      const gtin = withCheck('0061414212345');
+      const code = `]d201${gtin}21CLI001${GS}10LOT42${GS}17280630`;
+      await eventually(async () => {
+        out.length = 0;
+        await main(['verify', code, '--verify', stack.verify]);
+        return JSON.parse(out.join('')).verdict === 'VERIFIED' ? true : undefined;
+      });
+      await expect(main(['submit', join(dir, 'event.json'), '--ingest', stack.ingest])).rejects.toThrow(/400 .*signature/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
