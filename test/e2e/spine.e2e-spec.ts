@@ -42,6 +42,20 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
     await stack?.stop();
   });
 
+  it('reports every app healthy, with its database and Kafka connection', async () => {
+    for (const [url, checks] of [
+      [stack.ingest, ['database', 'kafka']],
+      [stack.ledger, ['database', 'kafka']],
+      [stack.verify, ['database']],
+    ] as const) {
+      const health = await eventually(async () => {
+        const r = await http('GET', `${url}/health`);
+        return r.status === 200 ? r.body : undefined;
+      });
+      expect(Object.keys(health.info).sort()).toEqual([...checks]);
+    }
+  });
+
   it('registers the manufacturer only with the admin token', async () => {
     const partner = { gln: MANUFACTURER_GLN, name: 'Acme Pharma Inc.', roles: ['manufacturer'], keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2026-01-01T00:00:00Z' }] };
     const denied = await http('POST', `${stack.ingest}/admin/partners`, partner);

@@ -1,16 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { configModule, databaseModule, KafkaHealthIndicator } from '@app/platform';
+import { configModule, databaseModule, HealthController, KAFKA_CONNECTION } from '@app/platform';
 import { LEDGER_MIGRATIONS } from '@app/ledger-store';
 import { ledgerConfigSchema } from './config';
 import { EventConsumer } from './consumer/event-consumer.service';
 import { LogWriter } from './log/log-writer.service';
 import { BlocksController } from './log/blocks.controller';
-import { HealthController } from './health/health.controller';
 
 @Module({
   imports: [configModule(ledgerConfigSchema), databaseModule({ app: 'ledger', schema: 'ledger', entities: [], migrations: LEDGER_MIGRATIONS }), TerminusModule],
   controllers: [BlocksController, HealthController],
-  providers: [LogWriter, EventConsumer, KafkaHealthIndicator],
+  providers: [LogWriter, EventConsumer, { provide: KAFKA_CONNECTION, useExisting: EventConsumer }],
 })
 export class LedgerModule {}

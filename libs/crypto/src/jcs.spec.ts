@@ -48,7 +48,7 @@ describe('canonicalize', () => {
     ['a function', { a: () => 1 }],
     ['a symbol', [Symbol('s')]],
     ['an undefined array element', [1, undefined]],
-    ['an array hole', [1, , 2]], // eslint-disable-line no-sparse-arrays
+    ["an array hole", [1, , 2]],
     ['a lone surrogate in a string', JSON.parse('["\\ud800"]')],
     ['a lone surrogate in a member name', JSON.parse('{"\\udc00x":1}')],
     ['a Date', { a: new Date(0) }],

@@ -31,7 +31,7 @@ export type VerifyResult = { ok: true; header: JwsHeader } | { ok: false; reason
 export type VerifyEngine = 'noble' | 'node';
 
 export interface VerifyOptions {
-  /** Both engines accept exactly the same signatures (jws.differential.spec.ts); node:crypto is ~15-35x faster. */
+  /** Both engines accept exactly the same signatures (jws.differential.spec.ts); node:crypto (the default) is ~25x (EdDSA) and ~35x (ES256) faster. */
   engine?: VerifyEngine;
 }
 

@@ -2,6 +2,6 @@ export * from './bootstrap';
 export * from './config';
 export * from './database';
 export * from './kafka';
-export * from './kafka.health';
+export * from './health.controller';
 export * from './modules';
 export * from './problem.filter';

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { KAFKA_CONNECTION } from '@app/platform';
+import { CaptureService } from './capture.service';
+import { EventPublisher } from './event-publisher.service';
+import { EventsController } from './events.controller';
+import { SignatureVerifier } from './signature-verifier.service';
+
+/** Capture of signed events: validation, signature verification, publication to Kafka. */
+@Module({
+  controllers: [EventsController],
+  providers: [CaptureService, EventPublisher, SignatureVerifier, { provide: KAFKA_CONNECTION, useExisting: EventPublisher }],
+  exports: [KAFKA_CONNECTION],
+})
+export class CaptureModule {}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AdminGuard } from './admin.guard';
+import { PartnersController } from './partners.controller';
+import { PartnersService } from './partners.service';
+
+/** The trading-partner registry: admin writes, public reads of partners and their keys. */
+@Module({
+  controllers: [PartnersController],
+  providers: [AdminGuard, PartnersService],
+})
+export class PartnersModule {}
