@@ -111,7 +111,12 @@ if [[ -n "$pid" ]]; then
   exit 0
 fi
 
-# --- not running: make sure the ports are free --------------------------------------------------------
+# --- not running from here: a broker another checkout started is reused, anything else is refused ----
+if port_open "$KAFKA_PORT"; then
+  log "127.0.0.1:$KAFKA_PORT is served by a process not started from $KAFKA_HOME_DIR; using it if it is Kafka (kafka-down.sh will not stop it)"
+  KAFKA_READY_TIMEOUT_MS=15000 ready "" "$KAFKA_PORT" && exit 0
+  die "127.0.0.1:$KAFKA_PORT is in use and does not answer as Kafka (check: ss -ltnp 'sport = :$KAFKA_PORT'); stop it or set KAFKA_PORT"
+fi
 for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
   if port_open "$p"; then
     die "127.0.0.1:$p is already in use by a process not started from $KAFKA_HOME_DIR (check: ss -ltnp 'sport = :$p'); stop it or set KAFKA_PORT/KAFKA_CONTROLLER_PORT"
