@@ -41,7 +41,9 @@ function assertJson(value: unknown, path: string, ancestors: Set<object>): void 
       } else {
         const proto = Object.getPrototypeOf(value);
         // Date, Map, Buffer, class instances...: JSON.stringify would call toJSON or drop state.
-        if (proto !== Object.prototype && proto !== null) fail(path, `${Object.prototype.toString.call(value)} is not a plain object`);
+        if (proto !== Object.prototype && proto !== null) {
+          fail(path, `${Object.prototype.toString.call(value)} is not a plain object`);
+        }
         for (const [key, member] of Object.entries(value)) {
           const memberPath = `${path}[${JSON.stringify(key)}]`;
           if (hasLoneSurrogate(key)) fail(memberPath, 'member name contains a lone UTF-16 surrogate');

@@ -31,7 +31,10 @@ export type VerifyResult = { ok: true; header: JwsHeader } | { ok: false; reason
 export type VerifyEngine = 'noble' | 'node';
 
 export interface VerifyOptions {
-  /** Both engines accept exactly the same signatures (jws.differential.spec.ts); node:crypto (the default) is ~25x (EdDSA) and ~35x (ES256) faster. */
+  /**
+   * Both engines accept exactly the same signatures (jws.differential.spec.ts). node:crypto, the default, is about
+   * 25x (EdDSA) and 35x (ES256) faster than noble.
+   */
   engine?: VerifyEngine;
 }
 
@@ -93,7 +96,9 @@ export function verifyDetached(jws: string, payload: Uint8Array, publicJwk: JwkI
     if (error instanceof CryptoError) return { ok: false, reason: error.code as VerifyFailureReason, detail: error.message };
     throw error;
   }
-  if (header.alg !== key.alg) return { ok: false, reason: 'ALG_KEY_MISMATCH', detail: `alg ${header.alg} does not match a ${key.jwk.crv} key` };
+  if (header.alg !== key.alg) {
+    return { ok: false, reason: 'ALG_KEY_MISMATCH', detail: `alg ${header.alg} does not match a ${key.jwk.crv} key` };
+  }
   const [protectedHeader, , encodedSignature] = jws.split('.');
   let signature: Uint8Array;
   try {

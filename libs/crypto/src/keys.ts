@@ -138,7 +138,10 @@ const MEMBERS = { OKP: ['crv', 'kty', 'x'], EC: ['crv', 'kty', 'x', 'y'] } as co
 function parseShape(jwk: unknown, withD: boolean): { alg: JwsAlg; x: string; y?: string; d?: string } {
   if (typeof jwk !== 'object' || jwk === null) return invalid('JWK must be an object');
   const { kty, crv, x, y, d } = jwk as Record<string, unknown>;
-  const alg = kty === 'OKP' && crv === 'Ed25519' ? 'EdDSA' : kty === 'EC' && crv === 'P-256' ? 'ES256' : invalid('unsupported kty/crv; expected OKP/Ed25519 or EC/P-256');
+  const alg =
+    kty === 'OKP' && crv === 'Ed25519' ? 'EdDSA'
+    : kty === 'EC' && crv === 'P-256' ? 'ES256'
+    : invalid('unsupported kty/crv; expected OKP/Ed25519 or EC/P-256');
   const expected: string[] = [...MEMBERS[kty as keyof typeof MEMBERS], ...(withD ? ['d'] : [])].sort();
   const actual = Object.keys(jwk).sort();
   if (actual.join() !== expected.join()) invalid(`members must be exactly ${expected.join(', ')}; got ${actual.join(', ')}`);
