@@ -125,7 +125,7 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
 
   it('keeps one log entry when the same event is submitted again', async () => {
     const again = await http('POST', `${stack.ingest}/events`, sign(commissioning(['SER001', 'SER002'])));
-    expect([201, 409]).toContain(again.status);
+    expect(again.status).toBe(409);
     const marker = await http('POST', `${stack.ingest}/events`, sign(commissioning(['SER003'])));
     expect(marker.status).toBe(201);
     await eventually(async () => ((await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER003') })).body.verdict === 'VERIFIED' ? true : undefined));

@@ -1,5 +1,6 @@
 import type { JsonObject } from './signature';
 import type { EventSummary } from './event-summary';
+import type { BatchPosition } from './batch-signature';
 
 /**
  * What ingest publishes to Kafka for every accepted event: the event exactly as the partner signed it
@@ -13,6 +14,8 @@ export interface CapturedEvent {
   signer: { gln: string; kid: string };
   /** When ingest accepted the event; the signing key had to be valid at this instant. */
   recordTime: string;
+  /** Present when a whole document was signed at once; otherwise the event carries its own dscsa:signature. */
+  batchSignature?: { jws: string; position: BatchPosition };
 }
 
 export function encodeCapturedEvent(c: CapturedEvent): Buffer {
@@ -30,7 +33,8 @@ export function decodeCapturedEvent(value: Buffer | null): CapturedEvent {
     c.event === null ||
     typeof c.signer?.gln !== 'string' ||
     typeof c.signer?.kid !== 'string' ||
-    typeof c.recordTime !== 'string'
+    typeof c.recordTime !== 'string' ||
+    (c.batchSignature !== undefined && (typeof c.batchSignature?.jws !== 'string' || typeof c.batchSignature?.position?.index !== 'number'))
   )
     throw new Error('message is not a v1 captured event');
   return c as CapturedEvent;

@@ -16,6 +16,7 @@ export interface EventSummary {
   eventTime: string;
   bizStep?: string;
   disposition?: string;
+  /** Canonical Digital Link of an SGLN, or the URI as given when it is not a GS1 identifier. */
   readPoint?: string;
   bizLocation?: string;
   epcs: { epc: string; role: EpcRole }[];
@@ -95,8 +96,12 @@ export function summarizeEvent(event: unknown, eventIndex = 0): EventSummary {
     const v = e[field];
     if (v === undefined) return undefined;
     const id = (v as JsonObject | null)?.id;
-    if (typeof id !== 'string') fail(`${field}/id`, 'type', `${field}.id must be a string`);
-    return typeof id === 'string' ? id : undefined;
+    if (typeof id !== 'string') return void fail(`${field}/id`, 'type', `${field}.id must be a string`);
+    try {
+      return canonicalEpc(id);
+    } catch {
+      return id; // a private location URI is allowed; only GS1 identifiers have a canonical form
+    }
   };
   const summary: EventSummary = {
     type: type as EventType,

@@ -5,3 +5,5 @@ export * from './event-hash';
 export * from './event-summary';
 export * from './signature';
 export * from './vocabulary';
+export * from './query';
+export * from './batch-signature';

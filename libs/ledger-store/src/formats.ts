@@ -1,5 +1,5 @@
 import { canonicalize, sha256 } from '@app/crypto';
-import type { JsonObject } from '@app/epcis';
+import type { CapturedEvent, JsonObject } from '@app/epcis';
 
 /** One accepted event as the log commits to it (docs/ledger-formats.md). */
 export interface LeafRecord {
@@ -7,13 +7,22 @@ export interface LeafRecord {
   event: JsonObject;
   signer: { gln: string; kid: string };
   recordTime: string;
+  batchSignature?: CapturedEvent['batchSignature'];
   kafka: { topic: string; partition: number; offset: string };
 }
 
 /** Leaf data: RFC 8785 canonical JSON of the record; the Merkle leaf hash is SHA-256(0x00 || this). */
 export function leafBytes(r: LeafRecord): Buffer {
   return Buffer.from(
-    canonicalize({ v: 1, eventId: r.eventId, event: r.event, signer: r.signer, recordTime: r.recordTime, kafka: r.kafka }),
+    canonicalize({
+      v: 1,
+      eventId: r.eventId,
+      event: r.event,
+      signer: r.signer,
+      recordTime: r.recordTime,
+      batchSignature: r.batchSignature,
+      kafka: r.kafka,
+    }),
     'utf8',
   );
 }

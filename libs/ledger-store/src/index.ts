@@ -1,4 +1,5 @@
 import { Log1763780100000 } from './migrations/1763780100000-log';
+import { QueryColumns1763780300000 } from './migrations/1763780300000-query-columns';
 
 export * from './formats';
-export const LEDGER_MIGRATIONS = [Log1763780100000];
+export const LEDGER_MIGRATIONS = [Log1763780100000, QueryColumns1763780300000];

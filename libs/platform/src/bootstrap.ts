@@ -21,10 +21,12 @@ export async function createApp(module: Type<unknown>, spec: AppSpec): Promise<I
   const level = (process.env.LOG_LEVEL ?? 'log') as LogLevel;
   const app = await NestFactory.create<NestExpressApplication>(module, {
     bodyParser: false,
+    rawBody: true,
     logger: LOG_LEVELS.slice(0, Math.max(LOG_LEVELS.indexOf(level), 1) + 1),
   });
   const limit = spec.bodyLimitKey ? app.get(ConfigService).getOrThrow<string>(spec.bodyLimitKey) : '1mb';
   app.useBodyParser('json', { type: ['application/json', 'application/ld+json', 'application/*+json'], limit });
+  app.useBodyParser('raw', { type: ['application/xml', 'text/xml', 'application/*+xml'], limit });
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();

@@ -1,8 +1,37 @@
-import { Injectable } from '@nestjs/common';
-import { EpcisValidationError, eventHashId, partitionKey, splitSignature, summarizeEvent, type JsonObject } from '@app/epcis';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import {
+  batchOf,
+  CapturedEvent,
+  EpcisIssue,
+  eventHashId,
+  partitionKey,
+  splitSignature,
+  summarizeEvent,
+  EpcisValidationError,
+  type EventSummary,
+  type JsonObject,
+} from '@app/epcis';
 import { ProblemException } from '@app/platform';
-import { EventPublisher } from './event-publisher.service';
-import { SignatureVerifier, Signer } from './signature-verifier.service';
+import { EventPublisher, Publication } from './event-publisher.service';
+import { SignatureRejected, SignatureVerifier, Signer } from './signature-verifier.service';
+import { ReadDocument } from './document-reader';
+
+export type ErrorBehaviour = 'rollback' | 'proceed';
+
+export interface CaptureJob {
+  captureID: string;
+  createdAt: string;
+  finishedAt: string;
+  running: false;
+  success: boolean;
+  captureErrorBehaviour: ErrorBehaviour;
+  eventCount: number;
+  acceptedCount: number;
+  errors: EpcisIssue[];
+}
 
 export interface AcceptedEvent {
   eventId: string;
@@ -10,31 +39,204 @@ export interface AcceptedEvent {
   signer: Signer;
 }
 
+interface Entry {
+  index: number;
+  event: JsonObject;
+  eventId?: string;
+  summary?: EventSummary;
+  issues: EpcisIssue[];
+}
+
+type Candidate = Entry & { eventId: string; summary: EventSummary };
+
 @Injectable()
 export class CaptureService {
+  private readonly logger = new Logger(CaptureService.name);
+
   constructor(
     private readonly verifier: SignatureVerifier,
     private readonly publisher: EventPublisher,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  /** Validate, verify the signature, publish; any failure leaves nothing behind. */
-  async captureOne(body: unknown): Promise<AcceptedEvent> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw new ProblemException(400, 'not-an-event', 'the body must be one EPCIS 2.0 event as a JSON object');
-    const event = body as JsonObject;
-    if (event.type === 'EPCISDocument') throw new ProblemException(400, 'not-an-event', 'POST /events takes a single event, not an EPCISDocument');
-    let summary;
-    try {
-      summary = summarizeEvent(event);
-    } catch (e) {
-      if (e instanceof EpcisValidationError) throw new ProblemException(400, 'invalid-event', e.message, { errors: e.issues });
-      throw e;
-    }
+  /** POST /events: one event, signed by itself or by a batch signature over it alone. 409 if already captured. */
+  async captureOne(doc: ReadDocument, batchJws: string | undefined): Promise<AcceptedEvent> {
     const recordTime = new Date();
-    const signer = await this.verifier.verify(event, recordTime);
-    const eventId = eventHashId(splitSignature(event).unsigned, { context: event['@context'] });
-    const captured = { v: 1 as const, eventId, event, signer, recordTime: recordTime.toISOString() };
-    await this.publisher.publish(partitionKey(summary, eventId), captured);
-    return { eventId, recordTime: captured.recordTime, signer };
+    const [entry] = this.entries(doc);
+    if (entry.issues.length) throw new ProblemException(400, 'invalid-event', entry.issues.map((i) => `${i.path}: ${i.message}`).join('; '), { errors: entry.issues });
+    const c = entry as Candidate;
+    // The signature first: whether an event exists is told only to someone who could sign it.
+    const [publication] = await this.sign([c], [c.eventId], batchJws, recordTime).catch(rethrowAsProblem);
+    if ((await this.alreadyCaptured([c.eventId])).size)
+      throw new ProblemException(409, 'duplicate-event', `event ${c.eventId} has already been captured`, { eventId: c.eventId });
+    await this.publisher.publish(publication);
+    await this.recordAccepted(null, [publication]);
+    return { eventId: c.eventId, recordTime: publication.captured.recordTime, signer: publication.captured.signer };
   }
+
+  /**
+   * POST /capture: a whole document. With `rollback` any failing event fails the capture and nothing is
+   * published; with `proceed` the valid events are published and the others reported in the job.
+   * A document signature covers the hash IDs of all its events, so it is checked against all of them.
+   */
+  async captureDocument(doc: ReadDocument, batchJws: string | undefined, behaviour: ErrorBehaviour): Promise<CaptureJob> {
+    const createdAt = new Date();
+    const entries = this.entries(doc);
+    const errors: EpcisIssue[] = [...doc.issues.filter((i) => i.eventIndex === undefined), ...entries.flatMap((e) => e.issues)];
+    const valid = entries.filter((e): e is Candidate => !e.issues.length && e.eventId !== undefined && e.summary !== undefined);
+    let signed: { entry: Candidate; publication: Publication }[] = [];
+    if (batchJws) {
+      const ids = entries.map((e) => e.eventId);
+      if (ids.some((id) => id === undefined))
+        throw new ProblemException(422, 'signature-invalid', 'the document signature cannot be checked: some events have no event hash ID', { errors });
+      const ps = await this.sign(valid, ids as string[], batchJws, createdAt).catch(rethrowAsProblem);
+      signed = valid.map((entry, i) => ({ entry, publication: ps[i] }));
+    } else {
+      const results = await Promise.allSettled(valid.map((entry) => this.sign([entry], [entry.eventId], undefined, createdAt)));
+      results.forEach((r, i) => {
+        if (r.status === 'fulfilled') return void signed.push({ entry: valid[i], publication: r.value[0] });
+        if (!(r.reason instanceof SignatureRejected)) throw r.reason;
+        errors.push(issue(valid[i], r.reason.slug, r.reason.message));
+      });
+    }
+    // Duplicates only after the signatures: whether an event exists is told only to someone who could sign it.
+    const known = await this.alreadyCaptured(signed.map((s) => s.entry.eventId));
+    let publications = signed.flatMap(({ entry, publication }) => {
+      if (!known.has(entry.eventId)) return (known.add(entry.eventId), [publication]);
+      errors.push(issue(entry, 'duplicate', `event ${entry.eventId} has already been captured`));
+      return [];
+    });
+    if (errors.length && behaviour === 'rollback') publications = [];
+    if (publications.length) {
+      await this.publisher.publishAll(publications);
+      await this.recordMasterData(doc, publications[0].captured.signer.gln);
+    }
+    return this.finish(doc, createdAt, behaviour, publications, errors);
+  }
+
+  async job(id: string): Promise<CaptureJob | undefined> {
+    const [row] = (await this.db.query('SELECT * FROM ingest.capture_job WHERE id = $1', [id])) as {
+      id: string;
+      created_at: Date;
+      finished_at: Date;
+      success: boolean;
+      error_behaviour: ErrorBehaviour;
+      event_count: number;
+      accepted_count: number;
+      errors: EpcisIssue[];
+    }[];
+    return row && toJob(row.id, row.created_at, row.finished_at, row.success, row.error_behaviour, row.event_count, row.accepted_count, row.errors);
+  }
+
+  /** Each event with its hash ID and summary, and whatever keeps it from being captured. */
+  private entries(doc: ReadDocument): Entry[] {
+    return doc.events.map((event, index) => {
+      const eventID = typeof event.eventID === 'string' ? event.eventID : undefined;
+      const issues = doc.issues.filter((i) => i.eventIndex === index);
+      let eventId: string | undefined;
+      let summary: EventSummary | undefined;
+      try {
+        eventId = eventHashId(splitSignature(event).unsigned, { context: doc.context });
+      } catch (e) {
+        issues.push({ eventIndex: index, eventID, path: '', rule: 'event-hash', message: (e as Error).message });
+      }
+      try {
+        summary = summarizeEvent(event, index);
+      } catch (e) {
+        if (!(e instanceof EpcisValidationError)) throw e;
+        issues.push(...e.issues.map((i) => ({ ...i, eventIndex: index, eventID })));
+      }
+      return { index, event, eventId, summary, issues };
+    });
+  }
+
+  /**
+   * Verifies signatures and builds the Kafka records. A batch signature signs `batchIds`, the hash IDs
+   * of every event of the document in document order; `cs` may be a subset of them.
+   */
+  private async sign(cs: Candidate[], batchIds: string[], batchJws: string | undefined, recordTime: Date): Promise<Publication[]> {
+    if (!batchJws) {
+      return Promise.all(cs.map(async (c) => this.publication(c, await this.verifier.verifyEvent(c.event, recordTime), recordTime)));
+    }
+    const { payload, positions } = await batchOf(batchIds);
+    const signer = await this.verifier.verify(batchJws, payload, recordTime);
+    return cs.map((c) => this.publication(c, signer, recordTime, { jws: batchJws, position: positions[c.index] }));
+  }
+
+  private publication(c: Candidate, signer: Signer, recordTime: Date, batchSignature?: CapturedEvent['batchSignature']): Publication {
+    return { key: partitionKey(c.summary, c.eventId), captured: { v: 1, eventId: c.eventId, event: c.event, signer, recordTime: recordTime.toISOString(), batchSignature } };
+  }
+
+  private async alreadyCaptured(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = (await this.db.query('SELECT event_id FROM ingest.captured_event WHERE event_id = ANY($1)', [ids])) as { event_id: string }[];
+    return new Set(rows.map((r) => r.event_id));
+  }
+
+  /** After Kafka's acknowledgement: a failure here only weakens replay detection, so it is logged, not raised. */
+  private async recordAccepted(captureId: string | null, ps: Publication[]): Promise<void> {
+    if (!ps.length) return;
+    await this.db
+      .query(
+        `INSERT INTO ingest.captured_event (event_id, capture_id, signer_gln, recorded_at)
+         SELECT e.id, $2, e.gln, e.at FROM jsonb_to_recordset($1::jsonb) AS e(id text, gln text, at timestamptz) ON CONFLICT DO NOTHING`,
+        [JSON.stringify(ps.map((p) => ({ id: p.captured.eventId, gln: p.captured.signer.gln, at: p.captured.recordTime }))), captureId],
+      )
+      .catch((e: Error) => this.logger.error(`could not record ${ps.length} accepted events: ${e.message}`));
+  }
+
+  private async recordMasterData(doc: ReadDocument, sourceGln: string): Promise<void> {
+    if (!doc.masterData.length) return;
+    await this.db.query(
+      `INSERT INTO ingest.master_data (vocabulary, id, attributes, source_gln, updated_at)
+       SELECT m.vocabulary, m.id, m.attributes, $2, now() FROM jsonb_to_recordset($1::jsonb) AS m(vocabulary text, id text, attributes jsonb)
+       ON CONFLICT (vocabulary, id) DO UPDATE SET attributes = EXCLUDED.attributes, source_gln = EXCLUDED.source_gln, updated_at = EXCLUDED.updated_at`,
+      [JSON.stringify(doc.masterData), sourceGln],
+    );
+  }
+
+  private async finish(doc: ReadDocument, createdAt: Date, behaviour: ErrorBehaviour, published: Publication[], errors: EpcisIssue[]): Promise<CaptureJob> {
+    const id = randomUUID();
+    const finishedAt = new Date();
+    const success = errors.length === 0;
+    await this.db.query(
+      `INSERT INTO ingest.capture_job (id, created_at, finished_at, success, error_behaviour, format, event_count, accepted_count, errors)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [id, createdAt, finishedAt, success, behaviour, doc.format, doc.events.length, published.length, JSON.stringify(errors)],
+    );
+    await this.recordAccepted(id, published);
+    return toJob(id, createdAt, finishedAt, success, behaviour, doc.events.length, published.length, errors);
+  }
+}
+
+function issue(c: Entry, rule: string, message: string): EpcisIssue {
+  return { eventIndex: c.index, eventID: typeof c.event.eventID === 'string' ? c.event.eventID : undefined, path: '', rule, message };
+}
+
+function rethrowAsProblem(e: unknown): never {
+  if (e instanceof SignatureRejected) throw new ProblemException(e.status, e.slug, e.message);
+  throw e;
+}
+
+function toJob(
+  id: string,
+  createdAt: Date,
+  finishedAt: Date,
+  success: boolean,
+  behaviour: ErrorBehaviour,
+  eventCount: number,
+  acceptedCount: number,
+  errors: EpcisIssue[],
+): CaptureJob {
+  return {
+    captureID: id,
+    createdAt: createdAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    running: false,
+    success,
+    captureErrorBehaviour: behaviour,
+    eventCount,
+    acceptedCount,
+    errors,
+  };
 }

@@ -1,65 +1,97 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Partitioners, Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { Message, Partitioners, Producer } from 'kafkajs';
 import { CapturedEvent, encodeCapturedEvent } from '@app/epcis';
 import { createKafka, ProblemException } from '@app/platform';
 
+export interface Publication {
+  key: string;
+  captured: CapturedEvent;
+}
+
 /**
- * Publishes accepted events. Idempotent producer with acks from all in-sync replicas: a request is
- * acknowledged to the partner only after Kafka has durably accepted its event.
+ * Publishes accepted events with acks from all in-sync replicas: a request is acknowledged to the
+ * partner only after Kafka has durably accepted its events. Single events go through an idempotent
+ * producer; a document's events go in one Kafka transaction, so a rolled-back capture leaves nothing
+ * a read-committed consumer (the ledger) could see.
  */
 @Injectable()
 export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EventPublisher.name);
   private readonly producer: Producer;
+  private readonly transactional: Producer;
+  /** kafkajs runs one transaction at a time per producer: documents queue here. */
+  private transactionQueue: Promise<unknown> = Promise.resolve();
   private connected = false;
   private readonly timeoutMs: number;
   private readonly topic: string;
 
   constructor(config: ConfigService) {
-    this.topic = config.getOrThrow('KAFKA_TOPIC_EVENTS');
     this.timeoutMs = config.getOrThrow<number>('INGEST_PUBLISH_TIMEOUT_MS');
+    this.topic = config.getOrThrow('KAFKA_TOPIC_EVENTS');
     const kafka = createKafka(config.getOrThrow('KAFKA_BROKERS'), `${config.getOrThrow('KAFKA_CLIENT_ID')}-ingest`);
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const common = { idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner };
+    this.producer = kafka.producer({ ...common, maxInFlightRequests: 5 });
+    this.transactional = kafka.producer({ ...common, maxInFlightRequests: 1, transactionalId: `dscsa-ingest-${randomUUID()}` });
     this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
   }
 
   async onModuleInit(): Promise<void> {
-    await this.producer.connect();
+    await Promise.all([this.producer.connect(), this.transactional.connect()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.producer.disconnect();
+    await Promise.all([this.producer.disconnect(), this.transactional.disconnect()]);
   }
 
   isConnected(): boolean {
     return this.connected;
   }
 
+  async publish(p: Publication): Promise<void> {
+    await this.withTimeout(this.producer.send({ topic: this.topic, acks: -1, messages: [message(p)] }), p.captured.eventId);
+  }
+
+  /** All or nothing: the events of one capture document in one Kafka transaction. */
+  async publishAll(ps: Publication[]): Promise<void> {
+    const run = this.transactionQueue.then(async () => {
+      const tx = await this.transactional.transaction();
+      try {
+        await tx.send({ topic: this.topic, acks: -1, messages: ps.map(message) });
+        await tx.commit();
+      } catch (e) {
+        await tx.abort().catch(() => undefined);
+        throw e;
+      }
+    });
+    this.transactionQueue = run.catch(() => undefined);
+    await this.withTimeout(run, `${ps.length} events`);
+  }
+
   /**
-   * The idempotent producer retries without end, so a broker outage would hang the request: after
-   * the timeout the partner gets a 503 and retries. Should the first send still land, the retry
-   * carries the same event hash ID and the ledger keeps one copy.
+   * The idempotent producer retries on its own, so a broker outage would hang the request: after the
+   * timeout the partner gets a 503 and retries. Should the first send still land, the retry carries
+   * the same event hash IDs and the ledger keeps one copy.
    */
-  async publish(key: string, captured: CapturedEvent): Promise<void> {
+  private async withTimeout(send: Promise<unknown>, what: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     try {
-      const send = this.producer.send({
-        topic: this.topic,
-        acks: -1,
-        messages: [{ key, value: encodeCapturedEvent(captured), headers: { 'event-id': captured.eventId, signer: captured.signer.gln } }],
-      });
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no acknowledgement within ${this.timeoutMs} ms`)), this.timeoutMs);
       });
       send.catch(() => undefined); // a late failure after the timeout has already been answered
       await Promise.race([send, timeout]);
     } catch (e) {
-      this.logger.error(`publish failed for ${captured.eventId}: ${(e as Error).message}`);
-      throw new ProblemException(503, 'log-unavailable', 'the event log is unavailable; the event was not accepted, retry later');
+      this.logger.error(`publish failed for ${what}: ${(e as Error).message}`);
+      throw new ProblemException(503, 'log-unavailable', 'the event log is unavailable; nothing was accepted, retry later');
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+function message({ key, captured }: Publication): Message {
+  return { key, value: encodeCapturedEvent(captured), headers: { 'event-id': captured.eventId, signer: captured.signer.gln } };
 }

@@ -1,27 +1,60 @@
-import { Body, Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ProblemException } from '@app/platform';
 import { CaptureService } from './capture.service';
+import { readCaptureBody } from './document-reader';
+import { documentSignature, errorBehaviour, negotiateEpcisVersions } from './epcis-headers';
 
-const JSON_TYPES = ['application/json', 'application/ld+json'];
+const CONTENT_TYPES = ['application/json', 'application/ld+json', 'application/xml', 'text/xml'];
+const SIGNATURE_HEADER = { name: 'DSCSA-Signature', required: false, description: 'Detached JWS over the batch payload of the events (docs/signature-protocol.md)' };
 
+/** The EPCIS 2.0 REST capture interface. */
 @ApiTags('capture')
 @Controller()
 export class EventsController {
   constructor(private readonly capture: CaptureService) {}
 
-  /** Captures one signed EPCIS 2.0 event; 201 only once Kafka has acknowledged it. */
+  /** One signed event; 201 only once Kafka has acknowledged it, 409 if it was captured before. */
   @Post('events')
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
-  @ApiConsumes(...JSON_TYPES)
-  @ApiBody({ description: 'One EPCIS 2.0 JSON-LD event carrying a dscsa:signature member' })
+  @ApiConsumes(...CONTENT_TYPES)
+  @ApiHeader(SIGNATURE_HEADER)
+  @ApiBody({ description: 'One EPCIS 2.0 event (JSON-LD with a dscsa:signature member, or XML with DSCSA-Signature)' })
   @ApiCreatedResponse({ description: 'Accepted and durably written to the event log' })
-  async captureEvent(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: unknown) {
-    if (!req.is(JSON_TYPES)) throw new ProblemException(415, 'unsupported-media-type', `send ${JSON_TYPES.join(' or ')}`);
-    const accepted = await this.capture.captureOne(body);
+  async captureEvent(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    negotiateEpcisVersions(req, res);
+    const accepted = await this.capture.captureOne(readCaptureBody(rawBody(req), req.header('content-type'), 'event'), documentSignature(req));
     res.location(`/events/${encodeURIComponent(accepted.eventId)}`);
     return accepted;
   }
+
+  /** A whole EPCIS document; the job it creates says which events were accepted. */
+  @Post('capture')
+  @HttpCode(202)
+  @ApiConsumes(...CONTENT_TYPES)
+  @ApiHeader(SIGNATURE_HEADER)
+  @ApiHeader({ name: 'GS1-Capture-Error-Behaviour', required: false, enum: ['rollback', 'proceed'] })
+  @ApiAcceptedResponse({ description: 'The capture job, also at the Location' })
+  async captureDocument(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    negotiateEpcisVersions(req, res);
+    const behaviour = errorBehaviour(req);
+    const job = await this.capture.captureDocument(readCaptureBody(rawBody(req), req.header('content-type'), 'document'), documentSignature(req), behaviour);
+    res.location(`/capture/${job.captureID}`);
+    return job;
+  }
+
+  @Get('capture/:id')
+  async captureJob(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    negotiateEpcisVersions(req, res);
+    const job = await this.capture.job(id);
+    if (!job) throw new ProblemException(404, 'unknown-capture', `no capture job ${id}`);
+    return job;
+  }
+}
+
+/** The body exactly as sent: JSON is re-parsed by the EPCIS reader with its own limits. */
+function rawBody(req: Request): Buffer | undefined {
+  return (req as Request & { rawBody?: Buffer }).rawBody ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
 }

@@ -25,7 +25,8 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     const kafka = createKafka(config.getOrThrow('KAFKA_BROKERS'), `${config.getOrThrow('KAFKA_CLIENT_ID')}-ledger`);
     this.blockMax = config.getOrThrow<number>('LEDGER_BLOCK_MAX_EVENTS');
     this.topics = { events: config.getOrThrow('KAFKA_TOPIC_EVENTS'), deadLetter: config.getOrThrow('KAFKA_TOPIC_DEAD_LETTER') };
-    this.consumer = kafka.consumer({ groupId: config.getOrThrow('LEDGER_CONSUMER_GROUP'), allowAutoTopicCreation: false, sessionTimeout: 30000 });
+    // read_committed: events of a rolled-back capture transaction never reach the log.
+    this.consumer = kafka.consumer({ groupId: config.getOrThrow('LEDGER_CONSUMER_GROUP'), allowAutoTopicCreation: false, sessionTimeout: 30000, readUncommitted: false });
     this.deadLetters = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
     this.consumer.on(this.consumer.events.CONNECT, () => (this.connected = true));
     this.consumer.on(this.consumer.events.DISCONNECT, () => (this.connected = false));

@@ -76,6 +76,7 @@ export class LogWriter {
         event: e.captured.event,
         signer: e.captured.signer,
         recordTime: e.captured.recordTime,
+        batchSignature: e.captured.batchSignature,
         kafka: { topic: e.topic, partition: e.partition, offset: e.offset },
       };
       const leafHash = Buffer.from(hashLeaf(leafBytes(record)));
@@ -92,12 +93,13 @@ export class LogWriter {
       [height, firstSeq, rows.length, range.size, rootHash, prevHash, hash, range.hashes.map((h) => Buffer.from(h)), createdAt],
     );
     await tx.query(
-      `INSERT INTO ledger.event_record (seq, event_id, event, event_type, event_time, biz_step, signer_gln, kid, record_time,
-         kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height)
-       SELECT r.seq, r.event_id, r.event, r.event_type, r.event_time, r.biz_step, r.signer_gln, r.kid, r.record_time,
-         r.kafka_topic, r.kafka_partition, r.kafka_offset, decode(r.leaf_hash, 'hex'), $2
+      `INSERT INTO ledger.event_record (seq, event_id, event, event_type, event_time, biz_step, disposition, biz_location, read_point,
+         signer_gln, kid, record_time, kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height)
+       SELECT r.seq, r.event_id, r.event, r.event_type, r.event_time, r.biz_step, r.disposition, r.biz_location, r.read_point,
+         r.signer_gln, r.kid, r.record_time, r.kafka_topic, r.kafka_partition, r.kafka_offset, decode(r.leaf_hash, 'hex'), $2
        FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, event_id text, event jsonb, event_type text, event_time timestamptz,
-         biz_step text, signer_gln text, kid text, record_time timestamptz, kafka_topic text, kafka_partition int, kafka_offset bigint, leaf_hash text)`,
+         biz_step text, disposition text, biz_location text, read_point text, signer_gln text, kid text, record_time timestamptz,
+         kafka_topic text, kafka_partition int, kafka_offset bigint, leaf_hash text)`,
       [
         JSON.stringify(
           rows.map(({ seq, record, leafHash, summary }) => ({
@@ -107,6 +109,9 @@ export class LogWriter {
             event_type: summary.type,
             event_time: summary.eventTime,
             biz_step: summary.bizStep ?? null,
+            disposition: summary.disposition ?? null,
+            biz_location: summary.bizLocation ?? null,
+            read_point: summary.readPoint ?? null,
             signer_gln: record.signer.gln,
             kid: record.signer.kid,
             record_time: record.recordTime,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Request } from 'express';
 
 export interface AccessEntry {
   actor: string;
@@ -24,4 +25,9 @@ export class AccessLog {
       JSON.stringify(e.detail ?? {}),
     ]);
   }
+}
+
+/** Who is asking; requests carry no partner credentials yet, so the caller's address stands in. */
+export function actorOf(req: Request): string {
+  return `anonymous@${req.ip}`;
 }

@@ -3,7 +3,7 @@ import { ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { Request } from 'express';
 import { ProblemException } from '@app/platform';
-import { AccessLog } from '../access/access-log.service';
+import { AccessLog, actorOf } from '../access/access-log.service';
 import { VerificationService } from './verification.service';
 
 export class ScanDto {
@@ -39,7 +39,7 @@ export class ScanController {
     const scan = this.verification.parse(code);
     const result = await this.verification.verify(scan);
     await this.accessLog.record({
-      actor: `anonymous@${req.ip}`,
+      actor: actorOf(req),
       action: 'scan',
       subject: scan.sgtin,
       outcome: result.verdict,
