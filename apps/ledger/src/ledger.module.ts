@@ -6,10 +6,12 @@ import { ledgerConfigSchema } from './config';
 import { EventConsumer } from './consumer/event-consumer.service';
 import { LogWriter } from './log/log-writer.service';
 import { BlocksController } from './log/blocks.controller';
+import { ProofsController } from './proofs/proofs.controller';
+import { ProofService } from './proofs/proof.service';
 
 @Module({
   imports: [configModule(ledgerConfigSchema), databaseModule({ app: 'ledger', schema: 'ledger', entities: [], migrations: LEDGER_MIGRATIONS }), TerminusModule],
-  controllers: [BlocksController, HealthController],
-  providers: [LogWriter, EventConsumer, { provide: KAFKA_CONNECTION, useExisting: EventConsumer }],
+  controllers: [BlocksController, ProofsController, HealthController],
+  providers: [LogWriter, EventConsumer, ProofService, { provide: KAFKA_CONNECTION, useExisting: EventConsumer }],
 })
 export class LedgerModule {}

@@ -56,3 +56,33 @@ export function blockHash(h: BlockHeader): Buffer {
     ),
   );
 }
+
+/** The columns a leaf record is rebuilt from; the audit recomputes every leaf hash from exactly these. */
+export const RECORD_COLUMNS =
+  'seq, event_id, event, signer_gln, kid, record_time, batch_signature, kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height';
+
+export interface RecordRow {
+  seq: string;
+  event_id: string;
+  event: JsonObject;
+  signer_gln: string;
+  kid: string;
+  record_time: Date;
+  batch_signature: CapturedEvent['batchSignature'] | null;
+  kafka_topic: string;
+  kafka_partition: number;
+  kafka_offset: string;
+  leaf_hash: Buffer;
+  block_height: string;
+}
+
+export function leafRecordOf(row: RecordRow): LeafRecord {
+  return {
+    eventId: row.event_id,
+    event: row.event,
+    signer: { gln: row.signer_gln, kid: row.kid },
+    recordTime: row.record_time.toISOString(),
+    batchSignature: row.batch_signature ?? undefined,
+    kafka: { topic: row.kafka_topic, partition: row.kafka_partition, offset: String(row.kafka_offset) },
+  };
+}

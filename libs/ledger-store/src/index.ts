@@ -2,4 +2,5 @@ import { Log1763780100000 } from './migrations/1763780100000-log';
 import { QueryColumns1763780300000 } from './migrations/1763780300000-query-columns';
 
 export * from './formats';
+export * from './node-reader';
 export const LEDGER_MIGRATIONS = [Log1763780100000, QueryColumns1763780300000];

@@ -1,5 +1,5 @@
 import { EpcisParseError } from './parse-error';
-import type { JsonObject, ParseOptions } from './model';
+import type { ParseOptions } from './model';
 
 export interface Limits {
   maxBytes: number;
@@ -35,22 +35,4 @@ export function checkEventCount(count: number, limits: Limits): void {
   if (count > limits.maxEvents) {
     throw new EpcisParseError('too-many-events', `more than the limit of ${limits.maxEvents} events`);
   }
-}
-
-/**
- * Member names that would reach Object.prototype through a later merge or assignment (`obj[key] = …`), whether the
- * payload was JSON or XML. No EPCIS vocabulary uses them, so they are refused rather than renamed.
- */
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-export function checkKey(key: string, path: string): void {
-  if (UNSAFE_KEYS.has(key)) throw new EpcisParseError('unsafe-key', `member name "${key}" is not allowed`, path);
-}
-
-/** Adds a member; a name that repeats turns into an array of its values, in document order. */
-export function addMember(object: JsonObject, key: string, value: unknown, path: string): void {
-  checkKey(key, path);
-  if (!Object.hasOwn(object, key)) object[key] = value;
-  else if (Array.isArray(object[key])) (object[key] as unknown[]).push(value);
-  else object[key] = [object[key], value];
 }
