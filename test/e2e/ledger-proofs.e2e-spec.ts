@@ -2,6 +2,8 @@ import { generateKeyPair, signJson } from '@app/crypto';
 import { attachSignature } from '@app/epcis';
 import { gs1CheckDigit } from '@app/gs1';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '@app/merkle';
+import { auditLog } from '@app/ledger-store';
+import { Client } from 'pg';
 import { eventually, http, startStack, Stack } from '../support/stack';
 
 const GLN = '0614141000005';
@@ -79,5 +81,64 @@ describe('the ledger proves what it holds', () => {
     expect((await http('GET', `${stack.ledger}/proofs/inclusion?eventId=nope`)).status).toBe(404);
     expect((await http('GET', `${stack.ledger}/proofs/consistency?first=3&second=999`)).status).toBe(400);
     expect((await http('GET', `${stack.ledger}/proofs/consistency?first=x&second=2`)).status).toBe(400);
+  });
+
+  describe('audit', () => {
+    let db: Client;
+    const audit = () => auditLog(async (sql, params) => (await db.query(sql, params)).rows);
+
+    beforeAll(async () => {
+      db = new Client({ connectionString: stack.databaseUrl });
+      await db.connect();
+    });
+    afterAll(async () => {
+      await db?.end();
+    });
+
+    it('gives an untouched log a clean bill with counts', async () => {
+      const report = await audit();
+      expect(report.ok).toBe(true);
+      expect(report.counts).toMatchObject({ records: 5, signatures: 5, epcLinks: 5 });
+      expect(report.counts.blocks).toBeGreaterThanOrEqual(2);
+      expect(report.counts.treeNodes).toBe(3); // 5 leaves: perfect subtrees (1,0), (1,1) and (2,0) above the leaves
+    });
+
+    // Each tampering runs in a transaction the audit reads through, then is rolled back.
+    // session_replication_role=replica switches off foreign keys, as a hostile superuser could.
+    const tamperings: [string, string][] = [
+      ['event_record: event changed', `UPDATE ledger.event_record SET event = jsonb_set(event, '{eventTime}', '"2026-11-03T09:09:00Z"') WHERE seq = $1`],
+      ['event_record: record time moved', `UPDATE ledger.event_record SET record_time = record_time + interval '1 second' WHERE seq = $1`],
+      ['event_record: signer changed', `UPDATE ledger.event_record SET signer_gln = '0614142000001' WHERE seq = $1`],
+      ['event_record: Kafka offset changed', `UPDATE ledger.event_record SET kafka_offset = kafka_offset + 7 WHERE seq = $1`],
+      ['event_record: leaf hash replaced', `UPDATE ledger.event_record SET leaf_hash = sha256(leaf_hash) WHERE seq = $1`],
+      ['event_record: record deleted', `DELETE FROM ledger.event_record WHERE seq = $1`],
+      ['event_record: record inserted', `INSERT INTO ledger.event_record SELECT (SELECT max(seq) + 1 FROM ledger.event_record), 'ni:///forged', event, event_type, event_time, biz_step, signer_gln, kid, record_time, kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height, disposition, biz_location, read_point, batch_signature, context FROM ledger.event_record WHERE seq = $1`],
+      ['block: block root replaced', `UPDATE ledger.block SET root_hash = sha256(root_hash) WHERE height = (SELECT block_height FROM ledger.event_record WHERE seq = $1)`],
+      ['block: block time moved', `UPDATE ledger.block SET created_at = created_at + interval '1 ms' WHERE height = (SELECT block_height FROM ledger.event_record WHERE seq = $1)`],
+      ['block: block chain link replaced', `UPDATE ledger.block SET prev_hash = sha256(prev_hash) WHERE height = (SELECT block_height FROM ledger.event_record WHERE seq = $1)`],
+      ['block: block deleted', `DELETE FROM ledger.block WHERE height = (SELECT block_height FROM ledger.event_record WHERE seq = $1)`],
+      ['block: block inserted', `INSERT INTO ledger.block SELECT height + 100, first_seq, leaf_count, tree_size, root_hash, prev_hash, sha256(block_hash), frontier, created_at FROM ledger.block WHERE height = (SELECT block_height FROM ledger.event_record WHERE seq = $1)`],
+      ['tree_node: Merkle node replaced', `UPDATE ledger.tree_node SET hash = sha256(hash) WHERE (level, idx) = (SELECT level, idx FROM ledger.tree_node ORDER BY level, idx OFFSET $1 % 4 LIMIT 1)`],
+      ['tree_node: Merkle node deleted', `DELETE FROM ledger.tree_node WHERE (level, idx) = (SELECT level, idx FROM ledger.tree_node ORDER BY level, idx OFFSET $1 % 4 LIMIT 1)`],
+      ['tree_node: Merkle node inserted', `INSERT INTO ledger.tree_node VALUES (9, $1, sha256('x'))`],
+      ['epc_event: EPC index entry changed', `UPDATE ledger.epc_event SET epc = epc || '0' WHERE seq = $1`],
+      ['epc_event: EPC index entries deleted', `DELETE FROM ledger.epc_event WHERE seq = $1`],
+      ['epc_event: EPC index entry inserted', `INSERT INTO ledger.epc_event SELECT epc, seq, 'parent' FROM ledger.epc_event WHERE seq = $1`],
+    ];
+
+    it.each(tamperings.flatMap(([what, sql]) => [0, 2, 4].map((seq) => [what, seq, sql] as const)))('finds %s (at seq %i)', async (_what, seq, sql) => {
+      await db.query('BEGIN');
+      try {
+        await db.query('SET LOCAL session_replication_role = replica');
+        const changed = await db.query(sql, [seq]);
+        expect(changed.rowCount).toBeGreaterThan(0);
+        const report = await audit();
+        expect(report.ok).toBe(false);
+        expect(report.finding).toBeDefined();
+      } finally {
+        await db.query('ROLLBACK');
+      }
+      expect((await audit()).ok).toBe(true);
+    });
   });
 });

@@ -5,6 +5,7 @@ export { CliError };
 import { keygen } from './commands/keys';
 import { registerPartner } from './commands/partner';
 import { sign, submit, verifyScan } from './commands/events';
+import { audit } from './commands/audit';
 
 const USAGE = `usage: dscsa <command> [options]
 
@@ -13,9 +14,10 @@ const USAGE = `usage: dscsa <command> [options]
   sign FILE --key KEYFILE [--out FILE]          FILE may be - for standard input
   submit FILE [--key KEYFILE]                   signs first when --key is given
   verify CODE                                   scanned DataMatrix text, element string or Digital Link
+  audit [--no-signatures]                       recompute the ledger from PostgreSQL; exit 1 on the first inconsistency
 
   --ingest URL (INGEST_URL, default http://127.0.0.1:3000)  --verify URL (VERIFY_URL, default http://127.0.0.1:3002)
-  --admin-token T (ADMIN_TOKEN)`;
+  --admin-token T (ADMIN_TOKEN)  --database-url URL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dscsa)`;
 
 const OPTIONS = {
   gln: { type: 'string' },
@@ -30,6 +32,8 @@ const OPTIONS = {
   ingest: { type: 'string', default: process.env.INGEST_URL ?? 'http://127.0.0.1:3000' },
   verify: { type: 'string', default: process.env.VERIFY_URL ?? 'http://127.0.0.1:3002' },
   'admin-token': { type: 'string', default: process.env.ADMIN_TOKEN },
+  'database-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dscsa' },
+  'no-signatures': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -59,6 +63,8 @@ export async function main(argv: string[]): Promise<void> {
       return submit(arg('FILE'), o);
     case 'verify':
       return verifyScan(arg('CODE'), o);
+    case 'audit':
+      return audit({ databaseUrl: o['database-url'], signatures: !o['no-signatures'] });
     default:
       throw new CliError(`unknown command ${command}; see dscsa --help`, 2);
   }

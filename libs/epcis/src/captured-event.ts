@@ -11,6 +11,8 @@ export interface CapturedEvent {
   /** CBV 2.0 event hash ID: the event's identity for duplicate detection. */
   eventId: string;
   event: JsonObject;
+  /** The capture document's JSON-LD @context, which the event hash ID and extension prefixes depend on. */
+  context?: unknown;
   signer: { gln: string; kid: string };
   /** When ingest accepted the event; the signing key had to be valid at this instant. */
   recordTime: string;

@@ -5,6 +5,7 @@ import type { CapturedEvent, JsonObject } from '@app/epcis';
 export interface LeafRecord {
   eventId: string;
   event: JsonObject;
+  context?: unknown;
   signer: { gln: string; kid: string };
   recordTime: string;
   batchSignature?: CapturedEvent['batchSignature'];
@@ -18,6 +19,7 @@ export function leafBytes(r: LeafRecord): Buffer {
       v: 1,
       eventId: r.eventId,
       event: r.event,
+      context: r.context,
       signer: r.signer,
       recordTime: r.recordTime,
       batchSignature: r.batchSignature,
@@ -59,12 +61,13 @@ export function blockHash(h: BlockHeader): Buffer {
 
 /** The columns a leaf record is rebuilt from; the audit recomputes every leaf hash from exactly these. */
 export const RECORD_COLUMNS =
-  'seq, event_id, event, signer_gln, kid, record_time, batch_signature, kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height';
+  'seq, event_id, event, context, signer_gln, kid, record_time, batch_signature, kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height';
 
 export interface RecordRow {
   seq: string;
   event_id: string;
   event: JsonObject;
+  context: unknown;
   signer_gln: string;
   kid: string;
   record_time: Date;
@@ -80,6 +83,7 @@ export function leafRecordOf(row: RecordRow): LeafRecord {
   return {
     eventId: row.event_id,
     event: row.event,
+    context: row.context ?? undefined,
     signer: { gln: row.signer_gln, kid: row.kid },
     recordTime: row.record_time.toISOString(),
     batchSignature: row.batch_signature ?? undefined,

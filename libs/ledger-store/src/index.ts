@@ -4,3 +4,4 @@ import { QueryColumns1763780300000 } from './migrations/1763780300000-query-colu
 export * from './formats';
 export * from './node-reader';
 export const LEDGER_MIGRATIONS = [Log1763780100000, QueryColumns1763780300000];
+export * from './audit';

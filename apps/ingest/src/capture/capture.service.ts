@@ -42,6 +42,7 @@ export interface AcceptedEvent {
 interface Entry {
   index: number;
   event: JsonObject;
+  context: unknown;
   eventId?: string;
   summary?: EventSummary;
   issues: EpcisIssue[];
@@ -146,7 +147,7 @@ export class CaptureService {
         if (!(e instanceof EpcisValidationError)) throw e;
         issues.push(...e.issues.map((i) => ({ ...i, eventIndex: index, eventID })));
       }
-      return { index, event, eventId, summary, issues };
+      return { index, event, context: doc.context, eventId, summary, issues };
     });
   }
 
@@ -164,7 +165,8 @@ export class CaptureService {
   }
 
   private publication(c: Candidate, signer: Signer, recordTime: Date, batchSignature?: CapturedEvent['batchSignature']): Publication {
-    return { key: partitionKey(c.summary, c.eventId), captured: { v: 1, eventId: c.eventId, event: c.event, signer, recordTime: recordTime.toISOString(), batchSignature } };
+    const captured: CapturedEvent = { v: 1, eventId: c.eventId, event: c.event, context: c.context, signer, recordTime: recordTime.toISOString(), batchSignature };
+    return { key: partitionKey(c.summary, c.eventId), captured };
   }
 
   private async alreadyCaptured(ids: string[]): Promise<Set<string>> {

@@ -74,6 +74,7 @@ export class LogWriter {
       const record: LeafRecord = {
         eventId: e.captured.eventId,
         event: e.captured.event,
+        context: e.captured.context,
         signer: e.captured.signer,
         recordTime: e.captured.recordTime,
         batchSignature: e.captured.batchSignature,
@@ -94,11 +95,11 @@ export class LogWriter {
     );
     await tx.query(
       `INSERT INTO ledger.event_record (seq, event_id, event, event_type, event_time, biz_step, disposition, biz_location, read_point,
-         batch_signature, signer_gln, kid, record_time, kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height)
+         batch_signature, context, signer_gln, kid, record_time, kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height)
        SELECT r.seq, r.event_id, r.event, r.event_type, r.event_time, r.biz_step, r.disposition, r.biz_location, r.read_point,
-         r.batch_signature, r.signer_gln, r.kid, r.record_time, r.kafka_topic, r.kafka_partition, r.kafka_offset, decode(r.leaf_hash, 'hex'), $2
+         r.batch_signature, r.context, r.signer_gln, r.kid, r.record_time, r.kafka_topic, r.kafka_partition, r.kafka_offset, decode(r.leaf_hash, 'hex'), $2
        FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, event_id text, event jsonb, event_type text, event_time timestamptz,
-         biz_step text, disposition text, biz_location text, read_point text, batch_signature jsonb, signer_gln text, kid text, record_time timestamptz,
+         biz_step text, disposition text, biz_location text, read_point text, batch_signature jsonb, context jsonb, signer_gln text, kid text, record_time timestamptz,
          kafka_topic text, kafka_partition int, kafka_offset bigint, leaf_hash text)`,
       [
         JSON.stringify(
@@ -113,6 +114,7 @@ export class LogWriter {
             biz_location: summary.bizLocation ?? null,
             read_point: summary.readPoint ?? null,
             batch_signature: record.batchSignature ?? null,
+            context: record.context ?? null,
             signer_gln: record.signer.gln,
             kid: record.signer.kid,
             record_time: record.recordTime,
