@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# npm test: brings up PostgreSQL and Kafka if they are not running, then runs every jest project.
+# npm test: brings up PostgreSQL and Kafka if they are not running, builds, then runs every jest project.
 # Extra arguments go to jest (e.g. npm test -- --selectProjects unit). Kafka stays up; npm run infra:down stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/pg-up.sh
 bash scripts/kafka-up.sh
+npm run --silent build   # end-to-end tests also run the apps as separate processes from dist/
 exec npx jest "$@"

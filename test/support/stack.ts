@@ -21,7 +21,12 @@ export interface Stack {
 const PG_ADMIN = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 
-export async function startStack(name: string): Promise<Stack> {
+export interface StackOptions {
+  /** Run the ledger in this process (default), or leave it to the test to start as separate processes. */
+  ledger?: boolean;
+}
+
+export async function startStack(name: string, options: StackOptions = {}): Promise<Stack> {
   const run = `${name}_${Date.now().toString(36)}_${randomUUID().slice(0, 6)}`;
   const database = `e2e_${run}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   const admin = new Client({ connectionString: PG_ADMIN });
@@ -58,9 +63,9 @@ export async function startStack(name: string): Promise<Stack> {
   };
   const apps: INestApplication[] = [];
   apps.push(await start('../../apps/ingest/src/ingest.module', 'IngestModule', 'ingest', 'INGEST_PORT'));
-  apps.push(await start('../../apps/ledger/src/ledger.module', 'LedgerModule', 'ledger', 'LEDGER_PORT'));
   apps.push(await start('../../apps/verify/src/verify.module', 'VerifyModule', 'verify', 'VERIFY_PORT'));
-  const [ingest, ledger, verify] = await Promise.all(apps.map((a) => a.getUrl().then((u) => u.replace('[::1]', '127.0.0.1'))));
+  if (options.ledger !== false) apps.push(await start('../../apps/ledger/src/ledger.module', 'LedgerModule', 'ledger', 'LEDGER_PORT'));
+  const [ingest, verify, ledger = ''] = await Promise.all(apps.map((a) => a.getUrl().then((u) => u.replace('[::1]', '127.0.0.1'))));
 
   return {
     ingest,

@@ -6,5 +6,7 @@ export const ledgerConfigSchema = Joi.object({
   LEDGER_PORT: Joi.number().port().default(3001),
   LEDGER_CONSUMER_GROUP: Joi.string().default('dscsa-ledger'),
   /** A block holds at most this many events; a Kafka batch larger than that becomes several blocks. */
+  /** How soon a ledger that died is noticed by Kafka and its partitions handed to the next lease holder. */
+  LEDGER_SESSION_TIMEOUT_MS: Joi.number().integer().min(6000).max(300000).default(10000),
   LEDGER_BLOCK_MAX_EVENTS: Joi.number().integer().min(1).max(10000).default(1000),
 });

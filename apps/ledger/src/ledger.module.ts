@@ -5,6 +5,7 @@ import { LEDGER_MIGRATIONS } from '@app/ledger-store';
 import { ledgerConfigSchema } from './config';
 import { EventConsumer } from './consumer/event-consumer.service';
 import { LogWriter } from './log/log-writer.service';
+import { WriterLease } from './log/writer-lease.service';
 import { BlocksController } from './log/blocks.controller';
 import { ProofsController } from './proofs/proofs.controller';
 import { ProofService } from './proofs/proof.service';
@@ -12,6 +13,6 @@ import { ProofService } from './proofs/proof.service';
 @Module({
   imports: [configModule(ledgerConfigSchema), databaseModule({ app: 'ledger', schema: 'ledger', entities: [], migrations: LEDGER_MIGRATIONS }), TerminusModule],
   controllers: [BlocksController, ProofsController, HealthController],
-  providers: [LogWriter, EventConsumer, ProofService, { provide: KAFKA_CONNECTION, useExisting: EventConsumer }],
+  providers: [WriterLease, LogWriter, EventConsumer, ProofService, { provide: KAFKA_CONNECTION, useExisting: EventConsumer }],
 })
 export class LedgerModule {}

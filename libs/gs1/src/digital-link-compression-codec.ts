@@ -1,12 +1,12 @@
 import { AiMap } from './ai';
 import { Gs1Error } from './errors';
 
-// The binary layer of GS1 Digital Link: Compression, bit-compatible with GS1's reference
-// implementation (GS1DigitalLinkCompressionPrototype). A compressed path is a sequence of entries,
-// each opening with two hex digits: an AI (0-9, 0-9, then any further AI digits), an optimisation
-// code standing for a fixed AI sequence, or F plus 7 bits for a non-GS1 key. Values follow in the
-// layout their AI's format gives, and the bits are written six at a time in URI-safe base 64,
-// zero-padded.
+// The binary layer of GS1 Digital Link compression (GS1 Digital Link standard), bit-compatible with
+// GS1's reference implementation, GS1DigitalLinkCompressionPrototype. A compressed path is a run of
+// entries, each opening with hex digits: two that begin an AI (its further digits follow), two
+// that name an optimisation code standing for a fixed AI sequence, or F for a non-GS1 key/value
+// pair. Values follow in the layout of their AI's format. The bits are written six at a time in
+// URI-safe base 64, the last character zero-padded.
 
 /** One part of an AI value: digits (N) or characters (X), of a fixed length or up to a maximum. */
 interface Part {
@@ -21,8 +21,9 @@ interface Format {
   pattern: RegExp;
 }
 
-// The value format of every AI the standard's format table lists, in General Specifications
-// notation with the AI itself left out; "a-b" spans AIs a to b.
+// The value format ("table F") of every AI the standard lists, in General Specifications
+// notation without the AI's own digits; "a-b" spans AIs a to b. Beyond GS1's prototype: 715 and
+// 716 (NHRN, like 710-714) and 7040 in full (the prototype drops its X3 part).
 const FORMAT_TABLE: [string, string][] = [
   ['N18', '00 8006 8017 8018 8026'],
   ['N14', '01 02 8001'],
@@ -48,7 +49,6 @@ const FORMAT_TABLE: [string, string][] = [
   ['N8+N..4', '8008'],
   ['N13+X..17', '253'],
   ['N14+X..16', '8003'],
-  ['N3+X..28', '235'],
   ['N3+X..27', '7030-7039'],
   ['N3+X..9', '421'],
   ['N1+X3', '7040'],
@@ -57,6 +57,7 @@ const FORMAT_TABLE: [string, string][] = [
   ['X..50', '8009'],
   ['X..35', '4300 4301 4310 4311 4320'],
   ['X..30', '90 240 241 250 251 400 401 403 4308 4319 7002 7023 7230-7239 8004 8010 8013'],
+  ['X..28', '235'], // GS1's prototype has N3+X..28, counting the AI's own three digits
   ['X..25', '8020'],
   ['X..24', '8007'],
   ['X..20', '10 21 22 243 254 420 710-716 4318 7020-7022 7240 8002 8012'],
@@ -91,7 +92,7 @@ const FORMATS = new Map<string, Format>([
   ...MEASURES.map((ai): [string, Format] => [ai, formatOf('N6')]),
 ]);
 
-// The first two digits of an AI fix its length (General Specifications: "AI prefix" table).
+// The first two digits of an AI fix its length (the standard's "table P").
 const AI_LENGTHS = new Map([...FORMATS.keys()].map((ai) => [ai.slice(0, 2), ai.length]));
 
 // Optimisation codes: one header for an AI sequence that often occurs together.
@@ -119,7 +120,6 @@ const OPTIMISATIONS = new Map<string, readonly string[]>([
   ...[...'ABCD'].map((c, n): [string, string[]] => [`C${c}`, ['255', `394${n}`]]),
 ]);
 
-const NON_GS1_KEY = 0xf;
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const ASCII = String.fromCharCode(...Array(128).keys());
 
@@ -132,7 +132,11 @@ const ENCODINGS: { fits: RegExp; alphabet?: string }[] = [
   { fits: /^[\w-]+$/, alphabet: BASE64URL },
   { fits: /^[\0-\x7f]*$/, alphabet: ASCII },
 ];
-// A non-GS1 value is characters as of an AI of format X..127.
+const BASE64URL_ENCODING = 3;
+
+// An entry opening with hex digit F is a non-GS1 key/value pair: the key as 7 bits of length and
+// base-64 characters, the value as characters of an AI of format X..127.
+const NON_GS1_KEY = 'F';
 const NON_GS1_VALUE = partOf('X..127');
 
 // Bit widths exactly as the reference implementation computes them: it is one bit wider than
@@ -158,23 +162,22 @@ function packPart({ numeric, variable, length }: Part, text: string): string {
 
 function packAi(ai: string, value: string): string {
   const format = FORMATS.get(ai);
-  const captured = format?.pattern.exec(value);
-  if (!format || !captured) throw new Gs1Error('UNKNOWN_FORMAT', `AI (${ai}) ${format ? 'value does not fit its' : 'has no'} compressed format`, ai);
+  if (!format) throw new Gs1Error('UNKNOWN_FORMAT', `AI (${ai}) has no compressed format`, ai);
+  const captured = format.pattern.exec(value);
+  if (!captured) throw new Gs1Error('UNKNOWN_FORMAT', `AI (${ai}): value does not fit the compressed format`, ai);
   return format.parts.map((part, i) => packPart(part, captured[i + 1])).join('');
 }
 
-/**
- * Packs AIs into a compressed path segment. Values must already be valid. Like GS1's reference
- * encoder, it first takes the optimisation covering the most AI digits (the earliest on a tie)
- * while one applies, then writes the remaining AIs in sorted order.
- */
+// Greedy, as GS1's reference encoder: while an optimisation applies, the one covering the most AI
+// digits, the earliest on a tie (sort is stable). One pass suffices, as AIs only ever drop out.
+const OPTIMISATIONS_BY_WEIGHT = [...OPTIMISATIONS].sort(([, a], [, b]) => b.join('').length - a.join('').length);
+
+/** Packs valid AIs into a compressed path segment: optimised sequences first, then the rest sorted. */
 export function compressAis(ais: AiMap): string {
   const left = new Set(Object.keys(ais));
-  const weight = (sequence: readonly string[]): number => (sequence.every((ai) => left.has(ai)) ? sequence.join('').length : 0);
   let binary = '';
-  for (;;) {
-    const [code, sequence] = [...OPTIMISATIONS].reduce((best, entry) => (weight(entry[1]) > weight(best[1]) ? entry : best), ['', []]);
-    if (!code) break;
+  for (const [code, sequence] of OPTIMISATIONS_BY_WEIGHT) {
+    if (!sequence.every((ai) => left.has(ai))) continue;
     binary += hexBits(code) + sequence.map((ai) => packAi(ai, ais[ai])).join('');
     sequence.forEach((ai) => left.delete(ai));
   }
@@ -221,27 +224,26 @@ function readPart(reader: BitReader, { numeric, variable, length }: Part): strin
   return readText(reader, encoding, count);
 }
 
-/** The AIs an entry header (two hex digits, read) stands for, reading any further AI digits. */
-function readAis(reader: BitReader, code: string): readonly string[] {
-  if (!/^\d\d$/.test(code)) return OPTIMISATIONS.get(code) ?? corruptThrow(`no AI or optimisation code ${code}`);
+/** The AIs an entry stands for, from its opening hex digits: one AI, or an optimisation's sequence. */
+function readEntryAis(reader: BitReader, code: string): readonly string[] {
+  const sequence = OPTIMISATIONS.get(code);
+  if (sequence) return sequence;
+  const length = AI_LENGTHS.get(code);
+  if (!length) throw corrupt(`no AI or optimisation code starts with ${code}`);
   let ai = code;
-  const length = AI_LENGTHS.get(code) ?? corruptThrow(`no AI starts with ${code}`);
   while (ai.length < length) {
     const digit = reader.int(4);
-    if (digit > 9) throw corrupt(`AI ${ai} continues with hex digit ${digit.toString(16).toUpperCase()}`);
+    if (digit > 9) throw corrupt(`AI ${ai} continues with a non-digit`);
     ai += digit;
   }
-  if (!FORMATS.has(ai)) throw corrupt(`AI (${ai}) has no compressed format`);
   return [ai];
 }
 
-function corruptThrow(detail: string): never {
-  throw corrupt(detail);
-}
+const hexDigit = (reader: BitReader): string => reader.int(4).toString(16).toUpperCase();
 
 /**
- * Unpacks a compressed path segment into its AIs and its non-GS1 key/value pairs. Checks the
- * encoding only: values are for the caller to validate.
+ * Unpacks a compressed path segment into its AIs and non-GS1 key/value pairs. Checks the encoding
+ * only: the values are for the caller to validate.
  */
 export function decompressAis(segment: string): { ais: AiMap; params: [string, string][] } {
   if (!/^[\w-]+$/.test(segment)) throw corrupt('not URI-safe base 64');
@@ -249,19 +251,20 @@ export function decompressAis(segment: string): { ais: AiMap; params: [string, s
   const ais: AiMap = {};
   const params: [string, string][] = [];
   while (reader.remaining >= 6) {
-    const h1 = reader.int(4);
+    const h1 = hexDigit(reader);
     if (h1 === NON_GS1_KEY) {
-      const key = readText(reader, 3, reader.int(7));
+      const key = readText(reader, BASE64URL_ENCODING, reader.int(7));
       params.push([key, readPart(reader, NON_GS1_VALUE)]);
       continue;
     }
-    for (const ai of readAis(reader, hexOf(h1) + hexOf(reader.int(4)))) {
+    for (const ai of readEntryAis(reader, h1 + hexDigit(reader))) {
+      const format = FORMATS.get(ai);
+      if (!format) throw corrupt(`AI (${ai}) has no compressed format`);
       if (Object.hasOwn(ais, ai)) throw new Gs1Error('DUPLICATE_AI', `AI (${ai}) given twice`, ai);
-      ais[ai] = FORMATS.get(ai)!.parts.map((part) => readPart(reader, part)).join('');
+      ais[ai] = format.parts.map((part) => readPart(reader, part)).join('');
     }
   }
+  // What is left pads the bits to whole base-64 characters.
   if (reader.read(reader.remaining).includes('1')) throw corrupt('padding is not zero');
   return { ais, params };
 }
-
-const hexOf = (digit: number): string => digit.toString(16).toUpperCase();

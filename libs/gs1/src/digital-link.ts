@@ -1,5 +1,6 @@
 import { AiMap, KEY_QUALIFIERS } from './ai';
 import { percentDecode, percentEncode } from './charset';
+import { decompressAis } from './digital-link-compression-codec';
 import { validateAis } from './element-string';
 import { Gs1Error } from './errors';
 
@@ -21,7 +22,10 @@ const SHORT_NAMES = new Set(['gtin', 'cpv', 'lot', 'ser', 'exp', 'sscc', 'gln', 
 
 const badUri = (message: string): Gs1Error => new Gs1Error('BAD_URI', message);
 
-/** Parses an uncompressed GS1 Digital Link URI (any domain, optional path prefix). */
+/**
+ * Parses a GS1 Digital Link URI (any domain, optional path prefix). A path without AI/value pairs
+ * whose last segment is base 64 is read as compressed (GS1 Digital Link: Compression).
+ */
 export function parseDigitalLink(uri: string): DigitalLink {
   const m = DIGITAL_LINK.exec(uri);
   if (!m) throw badUri('not an http(s) URI');
@@ -30,32 +34,48 @@ export function parseDigitalLink(uri: string): DigitalLink {
   // and a prefix may itself contain something that looks like an AI.
   let start = segments.length - 2;
   while (start >= 0 && !KEY_QUALIFIERS.has(segments[start])) start -= 2;
-  if (start < 0) throw badUri('no GS1 primary key (01, 00, 414, 417) followed by its value in the path');
-  const key = segments[start];
-  const qualifiers = KEY_QUALIFIERS.get(key) ?? [];
-  const ais: AiMap = { [key]: percentDecode(segments[start + 1]) };
-  let next = 0; // qualifiers must follow the standard's order, each at most once
-  for (let i = start + 2; i < segments.length; i += 2) {
-    const position = qualifiers.indexOf(segments[i], next);
-    if (position < 0) throw badUri(`path segment ${JSON.stringify(segments[i])} is not a qualifier of (${key}) here`);
-    next = position + 1;
-    ais[segments[i]] = percentDecode(segments[i + 1]);
-  }
+  // Taking the AI data off the path leaves the prefix in `segments`.
+  const { ais, params: compressedParams } =
+    start < 0 ? readCompressed(segments.pop() ?? '') : { ais: readAiPath(segments.splice(start)), params: [] };
 
-  const params: [string, string][] = [];
-  for (const pair of (m[3] ?? '').split('&').filter(Boolean)) {
+  const query = (m[3] ?? '').split('&').filter(Boolean).map((pair): [string, string] => {
     const eq = pair.includes('=') ? pair.indexOf('=') : pair.length;
-    const name = percentDecode(pair.slice(0, eq));
-    const value = percentDecode(pair.slice(eq + 1));
+    return [percentDecode(pair.slice(0, eq)), percentDecode(pair.slice(eq + 1))];
+  });
+  const params: [string, string][] = [];
+  for (const [name, value] of [...compressedParams, ...query]) {
     if (SHORT_NAMES.has(name)) throw badUri(`short name ${JSON.stringify(name)} is not supported; use the numeric AI`);
     if (!/^\d+$/.test(name)) params.push([name, value]);
     else if (KEY_QUALIFIERS.has(name)) throw badUri(`primary key (${name}) belongs in the path`);
     else if (Object.hasOwn(ais, name)) throw new Gs1Error('DUPLICATE_AI', `AI (${name}) given twice`, name);
     else ais[name] = value;
   }
-  const domain = [m[1], ...segments.slice(0, start)].join('/');
+  const domain = [m[1], ...segments].join('/');
   // fromEntries defines own properties, so a parameter named __proto__ cannot alter the prototype.
   return { domain, ais: validateAis(ais), params: Object.fromEntries(params) };
+}
+
+/** The primary key, then its qualifiers in the standard's order, each at most once. */
+function readAiPath([key, value, ...rest]: string[]): AiMap {
+  const qualifiers = KEY_QUALIFIERS.get(key) ?? [];
+  const ais: AiMap = { [key]: percentDecode(value) };
+  let next = 0;
+  for (let i = 0; i < rest.length; i += 2) {
+    const position = qualifiers.indexOf(rest[i], next);
+    if (position < 0) throw badUri(`path segment ${JSON.stringify(rest[i])} is not a qualifier of (${key}) here`);
+    next = position + 1;
+    ais[rest[i]] = percentDecode(rest[i + 1]);
+  }
+  return ais;
+}
+
+/** A compressed path segment: the primary key with all other AIs, and maybe non-GS1 parameters. */
+function readCompressed(segment: string): { ais: AiMap; params: [string, string][] } {
+  if (!/^[\w-]+$/.test(segment)) throw badUri('no GS1 primary key (01, 00, 414, 417) followed by its value in the path');
+  const data = decompressAis(segment);
+  const keys = Object.keys(data.ais).filter((ai) => KEY_QUALIFIERS.has(ai));
+  if (keys.length !== 1) throw badUri(`compressed Digital Link needs one GS1 primary key (01, 00, 414, 417), has ${keys.length}`);
+  return data;
 }
 
 // Digital Link escapes every character-set-82 character outside RFC 3986 "unreserved".

@@ -5,6 +5,7 @@ export * from './date';
 export * from './ai';
 export * from './element-string';
 export * from './digital-link';
+export * from './digital-link-compression';
 export * from './epc-uri';
 export * from './ndc';
 export * from './scan';

@@ -1,7 +1,8 @@
 import { Log1763780100000 } from './migrations/1763780100000-log';
 import { QueryColumns1763780300000 } from './migrations/1763780300000-query-columns';
+import { WriterLease1763780500000 } from './migrations/1763780500000-writer-lease';
 
 export * from './formats';
 export * from './node-reader';
-export const LEDGER_MIGRATIONS = [Log1763780100000, QueryColumns1763780300000];
+export const LEDGER_MIGRATIONS = [Log1763780100000, QueryColumns1763780300000, WriterLease1763780500000];
 export * from './audit';

@@ -1,60 +1,98 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Consumer, EachBatchPayload, KafkaMessage, Partitioners, Producer } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { decodeCapturedEvent, summarizeEvent } from '@app/epcis';
 import { createKafka } from '@app/platform';
 import { ConsumedEvent, LogWriter } from '../log/log-writer.service';
+import { LeaseLost, WriterLease } from '../log/writer-lease.service';
 
 /**
- * Feeds the log from Kafka with kafkajs directly, to own batching, heartbeats and offsets:
- * a Kafka offset is committed only after the PostgreSQL transaction holding its block committed.
+ * Feeds the log from Kafka with kafkajs directly, to own batching, heartbeats and offsets. Only the
+ * holder of the writer lease joins the consumer group; it resumes each partition at the offset
+ * stored with the last block, and commits a Kafka offset only after the block's transaction committed.
  */
 @Injectable()
 export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EventConsumer.name);
-  private readonly consumer: Consumer;
+  private readonly kafka: Kafka;
   private readonly deadLetters: Producer;
   private readonly blockMax: number;
+  private readonly groupId: string;
+  private readonly sessionTimeout: number;
   private readonly topics: { events: string; deadLetter: string };
+  private consumer?: Consumer;
   private connected = false;
+  private stopped = false;
+  private leaseLost?: () => void;
 
   constructor(
     config: ConfigService,
     private readonly writer: LogWriter,
+    private readonly lease: WriterLease,
   ) {
-    const kafka = createKafka(config.getOrThrow('KAFKA_BROKERS'), `${config.getOrThrow('KAFKA_CLIENT_ID')}-ledger`);
+    this.kafka = createKafka(config.getOrThrow('KAFKA_BROKERS'), `${config.getOrThrow('KAFKA_CLIENT_ID')}-ledger`);
     this.blockMax = config.getOrThrow<number>('LEDGER_BLOCK_MAX_EVENTS');
+    this.groupId = config.getOrThrow('LEDGER_CONSUMER_GROUP');
+    this.sessionTimeout = config.getOrThrow<number>('LEDGER_SESSION_TIMEOUT_MS');
     this.topics = { events: config.getOrThrow('KAFKA_TOPIC_EVENTS'), deadLetter: config.getOrThrow('KAFKA_TOPIC_DEAD_LETTER') };
-    // read_committed: events of a rolled-back capture transaction never reach the log.
-    this.consumer = kafka.consumer({ groupId: config.getOrThrow('LEDGER_CONSUMER_GROUP'), allowAutoTopicCreation: false, sessionTimeout: 30000, readUncommitted: false });
-    this.deadLetters = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-    this.consumer.on(this.consumer.events.CONNECT, () => (this.connected = true));
-    this.consumer.on(this.consumer.events.DISCONNECT, () => (this.connected = false));
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      this.connected = false;
-      this.logger.error(`consumer crashed (restart: ${payload.restart}): ${payload.error.message}`);
-    });
+    this.deadLetters = this.kafka.producer({ idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.deadLetters.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.topics.events], fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.consume(payload),
+  onApplicationBootstrap(): void {
+    this.lead().catch((e: Error) => {
+      if (!this.stopped) this.logger.fatal(`ledger consumer stopped: ${e.message}`);
     });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.consumer.disconnect();
+    this.stopped = true;
+    this.leaseLost?.();
+    await this.consumer?.disconnect();
     await this.deadLetters.disconnect();
   }
 
   isConnected(): boolean {
     return this.connected;
+  }
+
+  /** Take the lease, consume until it is lost, leave the group, and start over. */
+  private async lead(): Promise<void> {
+    await this.deadLetters.connect();
+    while (!this.stopped) {
+      await this.lease.acquire();
+      const lost = new Promise<void>((resolve) => (this.leaseLost = resolve));
+      this.consumer = await this.join();
+      await lost;
+      this.logger.warn('writer lease lost; leaving the consumer group');
+      await this.consumer.disconnect();
+    }
+  }
+
+  private async join(): Promise<Consumer> {
+    // read_committed: events of a rolled-back capture transaction never reach the log.
+    const consumer = this.kafka.consumer({ groupId: this.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.sessionTimeout,
+      heartbeatInterval: Math.floor(this.sessionTimeout / 5),
+      readUncommitted: false,
+    });
+    consumer.on(consumer.events.CONNECT, () => (this.connected = true));
+    consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.logger.error(`consumer crashed (restart: ${payload.restart}): ${payload.error.message}`));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => void this.resumeFromLog(consumer, payload.memberAssignment));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [this.topics.events], fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.consume(p) });
+    return consumer;
+  }
+
+  /** PostgreSQL, not Kafka, says how far the log got: a crash between the two commits loses nothing. */
+  private async resumeFromLog(consumer: Consumer, assignment: Record<string, number[]>): Promise<void> {
+    const offsets = await this.writer.storedOffsets(this.topics.events);
+    for (const partition of assignment[this.topics.events] ?? []) {
+      const offset = offsets.get(partition);
+      if (offset !== undefined) consumer.seek({ topic: this.topics.events, partition, offset });
+    }
   }
 
   private async consume({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -64,16 +102,21 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
       const events = await this.decode(batch.topic, batch.partition, chunk);
       const last = chunk[chunk.length - 1].offset;
       const next = (BigInt(last) + 1n).toString();
-      const result = await this.writer.append(events, { topic: batch.topic, partition: batch.partition, offset: next });
-      await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      try {
+        const result = await this.writer.append(events, { topic: batch.topic, partition: batch.partition, offset: next });
+        if (result.duplicates) this.logger.warn(`skipped ${result.duplicates} redelivered event(s) on ${batch.topic}/${batch.partition}`);
+      } catch (e) {
+        if (e instanceof LeaseLost) this.leaseLost?.();
+        throw e;
+      }
+      await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
       resolveOffset(last);
-      if (result.duplicates) this.logger.warn(`skipped ${result.duplicates} redelivered event(s) on ${batch.topic}/${batch.partition}`);
       // kafkajs heartbeats only between batches on its own; a long batch must do it between blocks.
       await heartbeat();
     }
   }
 
-  /** A message that is not a captured event cannot enter the log: it goes to the dead-letter topic. */
+  /** A message that is not a valid captured event cannot enter the log: it goes to the dead-letter topic. */
   private async decode(topic: string, partition: number, messages: KafkaMessage[]): Promise<ConsumedEvent[]> {
     const events: ConsumedEvent[] = [];
     for (const m of messages) {

@@ -5,6 +5,7 @@ import { CompactRange, hashLeaf } from '@app/merkle';
 import { CapturedEvent, EventSummary } from '@app/epcis';
 import { blockHash, GENESIS_PREV_HASH, leafBytes, LeafRecord } from '@app/ledger-store';
 import { parseDigitalLink } from '@app/gs1';
+import { WriterLease } from './writer-lease.service';
 
 export interface ConsumedEvent {
   captured: CapturedEvent;
@@ -20,8 +21,6 @@ export interface AppendResult {
   duplicates: number;
 }
 
-/** Serialises appends across ledger processes: only the holder of this lock extends the log. */
-const APPEND_LOCK = 'dscsa-ledger-append';
 
 interface Head {
   height: number;
@@ -34,7 +33,10 @@ interface Head {
 export class LogWriter {
   private readonly logger = new Logger(LogWriter.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly lease: WriterLease,
+  ) {}
 
   /**
    * Appends one block in one transaction: leaves, Merkle nodes, block header, projections and the
@@ -43,7 +45,7 @@ export class LogWriter {
    */
   async append(batch: ConsumedEvent[], nextOffset: { topic: string; partition: number; offset: string }): Promise<AppendResult> {
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [APPEND_LOCK]);
+      await this.lease.assertHeld(tx);
       const [head] = (await tx.query('SELECT height, tree_size, frontier, block_hash FROM ledger.block ORDER BY height DESC LIMIT 1')) as Head[];
       const fresh = await this.withoutDuplicates(tx, batch);
       let height: number | null = null;
@@ -55,6 +57,15 @@ export class LogWriter {
       );
       return { height, appended: fresh.length, duplicates: batch.length - fresh.length };
     });
+  }
+
+  /** Where consumption of each partition resumes: the offsets stored with the last block, not Kafka's. */
+  async storedOffsets(topic: string): Promise<Map<number, string>> {
+    const rows = (await this.db.query('SELECT kafka_partition, next_offset FROM ledger.consumer_offset WHERE topic = $1', [topic])) as {
+      kafka_partition: number;
+      next_offset: string;
+    }[];
+    return new Map(rows.map((r) => [r.kafka_partition, String(r.next_offset)]));
   }
 
   private async withoutDuplicates(tx: EntityManager, batch: ConsumedEvent[]): Promise<ConsumedEvent[]> {

@@ -29,7 +29,7 @@ export function detectSyntax(text: string, contentType: string | undefined): Syn
     const mediaType = contentType.split(';')[0].trim().toLowerCase();
     if (mediaType === 'application/json' || mediaType.endsWith('+json')) return 'json';
     if (mediaType === 'application/xml' || mediaType === 'text/xml' || mediaType.endsWith('+xml')) return 'xml';
-    throw new EpcisParseError('unsupported-media-type', `content type ${JSON.stringify(mediaType)} is neither JSON nor XML`);
+    throw new EpcisParseError('unsupported-media-type', `content type ${JSON.stringify(mediaType)} is not JSON or XML`);
   }
   const first = /\S/.exec(text)?.[0];
   if (first === '{') return 'json';

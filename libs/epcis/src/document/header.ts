@@ -5,7 +5,11 @@ const GS1US_HEALTHCARE_NAMESPACE = 'http://epcis.gs1us.org/hc/ns';
 const TRANSACTION_STATEMENT = 'dscsaTransactionStatement';
 
 /** The header, or undefined when the document has none of its parts; the DSCSA statement is picked out by IRI. */
-export function headerModel(sbdh: SbdhSummary, extensions: JsonObject, context: unknown[]): EpcisHeaderModel | undefined {
+export function headerModel(
+  sbdh: SbdhSummary,
+  extensions: JsonObject,
+  context: unknown[],
+): EpcisHeaderModel | undefined {
   const header: EpcisHeaderModel = {};
   if (Object.keys(sbdh).length > 0) header.sbdh = sbdh;
   if (Object.keys(extensions).length > 0) {

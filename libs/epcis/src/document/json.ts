@@ -2,14 +2,15 @@ import { EVENT_TYPES } from '../event-summary';
 import { headerModel } from './header';
 import { Limits, checkDepth, checkEventCount } from './limits';
 import { addVocabularyElement, emptyMasterData } from './master-data';
-import { checkKey, defined, isObject } from './members';
+import { checkKey, contextArray, defined, isObject } from './members';
 import type { EpcisDocumentModel, EpcisEventModel, JsonObject, MasterData } from './model';
 import { EpcisParseError } from './parse-error';
 
 const DOCUMENT_TYPES = new Set(['EPCISDocument', 'EPCISQueryDocument']);
 /** EPCISDocument members of the JSON binding; any other top-level member is a document extension. */
 const DOCUMENT_MEMBERS = new Set([
-  '@context', 'id', 'type', 'schemaVersion', 'creationDate', 'instanceIdentifier', 'sender', 'receiver', 'epcisHeader', 'epcisBody',
+  ...['@context', 'id', 'type', 'schemaVersion', 'creationDate'],
+  ...['instanceIdentifier', 'sender', 'receiver', 'epcisHeader', 'epcisBody'],
 ]);
 
 /** An EPCIS 2.0 JSON / JSON-LD EPCISDocument or EPCISQueryDocument. */
@@ -25,7 +26,8 @@ export function jsonDocument(text: string, limits: Limits): EpcisDocumentModel {
   const { epcisMasterData, ...headerExtensions } = epcisHeader;
   const { events, resultsBody } = eventListOf(document, limits);
   const masterData = emptyMasterData();
-  addVocabularies(masterData, isObject(epcisMasterData) ? epcisMasterData.vocabularyList : undefined, 'epcisHeader/epcisMasterData');
+  const headerVocabularies = isObject(epcisMasterData) ? epcisMasterData.vocabularyList : undefined;
+  addVocabularies(masterData, headerVocabularies, 'epcisHeader/epcisMasterData');
   addVocabularies(masterData, resultsBody?.vocabularyList, 'epcisBody/queryResults/resultsBody');
   const sbdh = defined({
     sender: stringOrUndefined(document.sender),
@@ -33,9 +35,10 @@ export function jsonDocument(text: string, limits: Limits): EpcisDocumentModel {
     instanceIdentifier: stringOrUndefined(document.instanceIdentifier),
   });
   const extensions = Object.fromEntries(Object.entries(document).filter(([key]) => !DOCUMENT_MEMBERS.has(key)));
+  const version = document.schemaVersion;
   return defined({
     format: 'json' as const,
-    schemaVersion: typeof document.schemaVersion === 'number' ? String(document.schemaVersion) : stringOrUndefined(document.schemaVersion) ?? '2.0',
+    schemaVersion: typeof version === 'number' ? String(version) : stringOrUndefined(version) ?? '2.0',
     creationDate: stringOrUndefined(document.creationDate),
     context,
     header: headerModel(sbdh, headerExtensions, context),
@@ -93,18 +96,17 @@ function jsonDepth(text: string): number {
   return deepest;
 }
 
-/** A JSON-LD `@context` as an array, whatever form it was given in. */
-export const contextArray = (context: unknown): unknown[] =>
-  context === undefined ? [] : Array.isArray(context) ? context : [context];
-
 const looksLikeEvent = (value: unknown): value is JsonObject =>
-  isObject(value) && typeof value.type === 'string' && ((EVENT_TYPES as readonly string[]).includes(value.type) || 'eventTime' in value);
+  isObject(value) &&
+  typeof value.type === 'string' &&
+  ((EVENT_TYPES as readonly string[]).includes(value.type) || 'eventTime' in value);
 
 const stringOrUndefined = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 function eventListOf(document: JsonObject, limits: Limits): { events: JsonObject[]; resultsBody?: JsonObject } {
   const body = optionalObject(document.epcisBody, 'epcisBody');
-  const queryResults = document.type === 'EPCISQueryDocument' ? optionalObject(body?.queryResults, 'epcisBody/queryResults') : undefined;
+  const queryResults =
+    document.type === 'EPCISQueryDocument' ? optionalObject(body?.queryResults, 'epcisBody/queryResults') : undefined;
   const resultsBody = optionalObject(queryResults?.resultsBody, 'epcisBody/queryResults/resultsBody');
   const [list, path] = queryResults
     ? [resultsBody?.eventList, 'epcisBody/queryResults/resultsBody/eventList']
@@ -113,7 +115,9 @@ function eventListOf(document: JsonObject, limits: Limits): { events: JsonObject
   if (!Array.isArray(list)) throw new EpcisParseError('invalid-structure', 'the event list must be an array', path);
   checkEventCount(list.length, limits);
   list.forEach((event, i) => {
-    if (!isObject(event)) throw new EpcisParseError('invalid-structure', 'an event must be a JSON object', `${path}/${i}`);
+    if (!isObject(event)) {
+      throw new EpcisParseError('invalid-structure', 'an event must be a JSON object', `${path}/${i}`);
+    }
   });
   return { events: list as JsonObject[], resultsBody };
 }

@@ -21,7 +21,12 @@ export function addVocabularyElement(
   attributes: Iterable<[id: string, value: unknown]>,
   path: string,
 ): void {
-  const table = vtype === EPC_CLASS_VTYPE ? masterData.epcClass : LOCATION_VTYPES.has(vtype) ? masterData.location : otherTable(masterData, vtype, path);
+  const table =
+    vtype === EPC_CLASS_VTYPE
+      ? masterData.epcClass
+      : LOCATION_VTYPES.has(vtype)
+        ? masterData.location
+        : otherTable(masterData, vtype, path);
   checkKey(id, path);
   const element = Object.hasOwn(table, id) ? table[id] : (table[id] = {});
   for (const [attributeId, value] of attributes) addMember(element, attributeId, value, `${path}/${id}`);

@@ -22,6 +22,10 @@ export function addMember(object: JsonObject, key: string, value: unknown, path:
 export const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A JSON-LD `@context` as an array, whatever form it was given in. */
+export const contextArray = (context: unknown): unknown[] =>
+  context === undefined ? [] : Array.isArray(context) ? context : [context];
+
 /** Drops members whose value is undefined, so models compare and serialise cleanly. */
 export function defined<T extends object>(object: T): T {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;

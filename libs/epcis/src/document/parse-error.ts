@@ -14,7 +14,9 @@ export type EpcisParseRule =
   | 'not-epcis'
   | 'not-a-document'
   | 'not-an-event'
-  | 'invalid-structure';
+  | 'invalid-structure'
+  /** A failure nobody foresaw, turned into a parse error so it cannot escape untyped; tests prove it unreachable. */
+  | 'unreadable';
 
 /** The only exception the document parsers throw: an EpcisValidationError, so callers get `issues`. */
 export class EpcisParseError extends EpcisValidationError {

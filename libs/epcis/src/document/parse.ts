@@ -25,7 +25,9 @@ export function parseEpcisEvent(input: string | Buffer, options: ParseOptions = 
   return guarded(() => {
     const limits = limitsOf(options);
     const text = decodeInput(input, limits);
-    return detectSyntax(text, options.contentType) === 'json' ? jsonEvent(text, limits) : xmlEvent(readXml(text, limits));
+    return detectSyntax(text, options.contentType) === 'json'
+      ? jsonEvent(text, limits)
+      : xmlEvent(readXml(text, limits));
   });
 }
 
@@ -38,6 +40,6 @@ function guarded<T>(parse: () => T): T {
     return parse();
   } catch (error) {
     if (error instanceof EpcisParseError) throw error;
-    throw new EpcisParseError('not-epcis', `payload could not be read: ${(error as Error)?.message ?? String(error)}`);
+    throw new EpcisParseError('unreadable', `payload could not be read: ${(error as Error)?.message ?? String(error)}`);
   }
 }

@@ -1,5 +1,5 @@
 import { EPC_CLASS_VTYPE, LOCATION_VTYPE } from './master-data';
-import { defined } from './members';
+import { contextArray, defined } from './members';
 import type { EpcisDocumentModel, JsonObject, MasterData, VocabularyAttributes } from './model';
 import { EPCIS_CONTEXT_URL } from './xml-namespaces';
 
@@ -32,7 +32,7 @@ export function toJsonLdDocument(model: EpcisDocumentModel): JsonObject {
 /** A bare event for `POST /events`: the context first, then the event's own context entries, if any. */
 export function toJsonLdEvent(event: JsonObject, context: unknown[]): JsonObject {
   const { '@context': own, ...members } = event;
-  return { '@context': contextOf([...context, ...(own === undefined ? [] : Array.isArray(own) ? own : [own])]), ...members };
+  return { '@context': contextOf([...context, ...contextArray(own)]), ...members };
 }
 
 /** A context without the EPCIS one is not EPCIS 2.0 JSON-LD; it is put first when missing. */

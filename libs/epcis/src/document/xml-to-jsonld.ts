@@ -31,7 +31,10 @@ interface Member {
 
 const text: Member = { map: (el) => el.text.trim() };
 const textList: Member = { map: (el) => el.children.map((child) => child.text.trim()) };
-const structure = (members: Record<string, Member>): MapFn => (el, names, path) => mapStructure(el, members, names, path);
+const structure =
+  (members: Record<string, Member>): MapFn =>
+  (el, names, path) =>
+    mapStructure(el, members, names, path);
 const listOf = (item: MapFn): Member => ({
   map: (el, names, path) => el.children.map((child, i) => item(child, names, `${path}/${i}`)),
 });
@@ -40,7 +43,8 @@ const listOf = (item: MapFn): Member => ({
 function jsonNumber(value: string): number | string {
   const text = value.trim();
   const number = Number(text);
-  return text !== '' && Number.isFinite(number) && canonicalNumber(String(number)) === canonicalNumber(text) ? number : text;
+  const exact = text !== '' && Number.isFinite(number) && canonicalNumber(String(number)) === canonicalNumber(text);
+  return exact ? number : text;
 }
 
 function jsonBoolean(value: string): boolean | string {
@@ -48,24 +52,24 @@ function jsonBoolean(value: string): boolean | string {
   return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : text;
 }
 
-const attributeValue = (el: XmlElement, name: string) => el.attributes.find((a) => a.ns === '' && a.local === name)?.value;
+const attributeValue = (el: XmlElement, name: string) =>
+  el.attributes.find((a) => a.ns === '' && a.local === name)?.value;
 
 /** bizTransaction, source, destination: the text is the value, the `type` attribute its type. */
 const party = (member: string): Member =>
   listOf((el) => defined({ type: attributeValue(el, 'type'), [member]: el.text.trim() }));
 
-const quantities = listOf(
-  structure({ epcClass: text, quantity: { map: (el) => jsonNumber(el.text) }, uom: text }),
-);
+const quantities = listOf(structure({ epcClass: text, quantity: { map: (el) => jsonNumber(el.text) }, uom: text }));
 
 /** sensorMetadata / sensorReport carry their data in attributes; the JSON binding types some of them. */
 const SENSOR_NUMBERS = new Set(['value', 'minValue', 'maxValue', 'meanValue', 'sDev', 'percRank', 'percValue']);
+function sensorValue({ ns, local, value }: XmlAttribute): unknown {
+  if (ns !== '') return value;
+  return SENSOR_NUMBERS.has(local) ? jsonNumber(value) : local === 'booleanValue' ? jsonBoolean(value) : value;
+}
 const sensorAttributes: MapFn = (el, names, path) => {
   const result: JsonObject = {};
-  for (const a of dataAttributes(el)) {
-    const value = a.ns !== '' ? a.value : SENSOR_NUMBERS.has(a.local) ? jsonNumber(a.value) : a.local === 'booleanValue' ? jsonBoolean(a.value) : a.value;
-    addMember(result, memberName(a, names), value, path);
-  }
+  for (const a of dataAttributes(el)) addMember(result, memberName(a, names), sensorValue(a), path);
   for (const child of el.children) addExtension(result, child, names, path);
   return result;
 };
@@ -74,21 +78,23 @@ const sensorAttributes: MapFn = (el, names, path) => {
 
 const location = { map: structure({ id: text }) };
 
+const each = (names: string[], member: Member) => Object.fromEntries(names.map((name) => [name, member]));
+
 const EVENT_MEMBERS: Record<string, Member> = {
-  ...Object.fromEntries(
-    ['eventTime', 'recordTime', 'eventTimeZoneOffset', 'eventID', 'certificationInfo', 'parentID', 'action', 'transformationID', 'bizStep', 'disposition']
-      .map((name) => [name, text]),
-  ),
-  ...Object.fromEntries(['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList'].map((name) => [name, textList])),
-  ...Object.fromEntries(['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList'].map((name) => [name, quantities])),
+  ...each(['eventTime', 'recordTime', 'eventTimeZoneOffset', 'eventID', 'certificationInfo'], text),
+  ...each(['parentID', 'action', 'transformationID', 'bizStep', 'disposition'], text),
+  ...each(['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList'], textList),
+  ...each(['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList'], quantities),
   readPoint: location,
   bizLocation: location,
   bizTransactionList: party('bizTransaction'),
   sourceList: party('source'),
   destinationList: party('destination'),
-  persistentDisposition: { map: structure({ set: { ...text, repeated: true }, unset: { ...text, repeated: true } }) },
+  persistentDisposition: { map: structure(each(['set', 'unset'], { ...text, repeated: true })) },
   errorDeclaration: { map: structure({ declarationTime: text, reason: text, correctiveEventIDs: textList }) },
-  sensorElementList: listOf(structure({ sensorMetadata: { map: sensorAttributes }, sensorReport: { map: sensorAttributes, repeated: true } })),
+  sensorElementList: listOf(
+    structure({ sensorMetadata: { map: sensorAttributes }, sensorReport: { map: sensorAttributes, repeated: true } }),
+  ),
   ilmd: { map: structure({}) },
 };
 
@@ -105,7 +111,12 @@ function* unwrapped(el: XmlElement): Generator<XmlElement> {
   }
 }
 
-function mapStructure(el: XmlElement, members: Record<string, Member>, names: PrefixRegistry, path: string): JsonObject {
+function mapStructure(
+  el: XmlElement,
+  members: Record<string, Member>,
+  names: PrefixRegistry,
+  path: string,
+): JsonObject {
   const result: JsonObject = {};
   for (const a of dataAttributes(el)) addMember(result, memberName(a, names), a.value, path);
   for (const child of unwrapped(el)) {
@@ -166,28 +177,36 @@ function mapEvents(eventList: XmlElement, names: PrefixRegistry, limits: Limits)
   return events;
 }
 
+const DOCUMENT_ELEMENTS = new Set(['EPCISDocument', 'EPCISQueryDocument']);
+
 const looksLikeEvent = (el: XmlElement) =>
   (EVENT_TYPES as readonly string[]).includes(el.local) || el.children.some((c) => c.local === 'eventTime');
 
+/** By namespace, else by schemaVersion, else (a bare event) by the 1.2 wrappers it uses. */
 function formatOf(root: XmlElement): EpcisFormat {
   if (root.ns !== '') return isVersion1Namespace(root.ns) ? 'xml-1.2' : 'xml-2.0';
-  return attributeValue(root, 'schemaVersion')?.trim().startsWith('1') ? 'xml-1.2' : 'xml-2.0';
+  const version = attributeValue(root, 'schemaVersion')?.trim();
+  const isVersion1 = version === undefined ? root.children.some((c) => WRAPPERS.has(c.local)) : version.startsWith('1');
+  return isVersion1 ? 'xml-1.2' : 'xml-2.0';
 }
+
+/** What a bare event's root carries in place of a document (as OpenEPCIS writes them): not event data. */
+const DOCUMENT_ATTRIBUTES = new Set(['schemaVersion', 'creationDate']);
 
 export function xmlEvent({ root, declarations }: XmlDocument): EpcisEventModel {
   if (!isStandard(root) || !looksLikeEvent(root)) {
-    throw WRAPPERS.has(root.local) || /Document$/.test(root.local)
-      ? new EpcisParseError('not-an-event', `<${root.local}> is not a single event`)
+    throw DOCUMENT_ELEMENTS.has(root.local)
+      ? new EpcisParseError('not-an-event', `<${root.local}> is a document, not a single event`)
       : new EpcisParseError('not-epcis', `<${root.local}> is not an EPCIS event`);
   }
   const names = new PrefixRegistry(declarations);
-  const event = mapEvent(root, names, '');
+  const attributes = root.attributes.filter((a) => a.ns !== '' || !DOCUMENT_ATTRIBUTES.has(a.local));
+  const event = mapEvent({ ...root, attributes }, names, '');
   return { format: formatOf(root), context: names.context(), event };
 }
 
 // ---- Documents ----
 
-const DOCUMENT_ELEMENTS = new Set(['EPCISDocument', 'EPCISQueryDocument']);
 /** Elements between the body and its EventList: EPCISBody, then for query results QueryResults and resultsBody. */
 const BODY_CONTAINERS = new Set(['EPCISBody', 'QueryResults', 'resultsBody']);
 
@@ -228,7 +247,8 @@ export function xmlDocument({ root, declarations }: XmlDocument, limits: Limits)
 function findEventList(container: XmlElement): XmlElement | undefined {
   if (container.local === 'EventList') return container;
   for (const child of container.children) {
-    const found = isStandard(child) && (child.local === 'EventList' || BODY_CONTAINERS.has(child.local)) ? findEventList(child) : undefined;
+    const container = isStandard(child) && (child.local === 'EventList' || BODY_CONTAINERS.has(child.local));
+    const found = container ? findEventList(child) : undefined;
     if (found) return found;
   }
   return undefined;
@@ -237,9 +257,16 @@ function findEventList(container: XmlElement): XmlElement | undefined {
 const SBDH_NAMESPACE = 'http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader';
 
 /** EPCISHeader: the SBDH, the master data (1.2 inside `<extension>`), and extension members such as gs1ushc's. */
-function readHeader(header: XmlElement, names: PrefixRegistry, masterData: MasterData, sbdh: SbdhSummary, extensions: JsonObject): void {
+function readHeader(
+  header: XmlElement,
+  names: PrefixRegistry,
+  masterData: MasterData,
+  sbdh: SbdhSummary,
+  extensions: JsonObject,
+): void {
   for (const child of unwrapped(header)) {
-    if (child.ns === SBDH_NAMESPACE && child.local === 'StandardBusinessDocumentHeader') Object.assign(sbdh, sbdhSummary(child));
+    const isSbdh = child.ns === SBDH_NAMESPACE && child.local === 'StandardBusinessDocumentHeader';
+    if (isSbdh) Object.assign(sbdh, sbdhSummary(child));
     else if (isStandard(child) && child.local === 'EPCISMasterData') readMasterData(child, names, masterData);
     else addExtension(extensions, child, names, 'epcisHeader');
   }
@@ -269,9 +296,11 @@ function readMasterData(el: XmlElement, names: PrefixRegistry, masterData: Maste
     for (const element of descendants(vocabulary, 'VocabularyElementList', 'VocabularyElement')) {
       const id = attributeValue(element, 'id')?.trim();
       if (id === undefined) continue;
-      const attributes = [...unwrapped(element)]
-        .filter((a) => a.local === 'attribute' && attributeValue(a, 'id') !== undefined)
-        .map((a): [string, unknown] => [attributeValue(a, 'id')!.trim(), vocabularyAttributeValue(a, names, path)]);
+      const attributes: [string, unknown][] = [];
+      for (const attribute of unwrapped(element)) {
+        const attributeId = attribute.local === 'attribute' ? attributeValue(attribute, 'id')?.trim() : undefined;
+        if (attributeId !== undefined) attributes.push([attributeId, vocabularyAttributeValue(attribute, names, path)]);
+      }
       addVocabularyElement(masterData, vtype, id, attributes, path);
     }
   }

@@ -96,7 +96,7 @@ export function readXml(source: string, limits: Limits): XmlDocument {
       pos = end;
     } else if (text.startsWith('<?', pos)) {
       const target = matchAt(PI_TARGET, text, pos);
-      if (!target || target[1].toLowerCase() === 'xml') fail(text, pos, 'misplaced XML declaration or bad processing instruction');
+      if (!target || target[1].toLowerCase() === 'xml') fail(text, pos, 'misplaced XML declaration or bad instruction');
       pos = skipPast(text, pos, 2, '?>', 'processing instruction');
     } else if (text.startsWith('</', pos)) {
       const end = matchAt(END_TAG, text, pos) ?? fail(text, pos, 'malformed end tag');
@@ -105,13 +105,11 @@ export function readXml(source: string, limits: Limits): XmlDocument {
       pos += end[0].length;
     } else {
       if (root && stack.length === 0) fail(text, pos, 'content after the root element');
+      checkDepth(stack.length + 1, limits);
       const tag = readStartTag(text, pos, stack[stack.length - 1]?.scope ?? ROOT_SCOPE, declarations);
       if (stack.length > 0) stack[stack.length - 1].element.children.push(tag.open.element);
       else root = tag.open.element;
-      if (!tag.selfClosing) {
-        stack.push(tag.open);
-        checkDepth(stack.length, limits);
-      }
+      if (!tag.selfClosing) stack.push(tag.open);
       pos = tag.end;
     }
   }
@@ -122,7 +120,12 @@ export function readXml(source: string, limits: Limits): XmlDocument {
 
 const ROOT_SCOPE = new Map([['xml', XML_NAMESPACE]]);
 
-function readStartTag(text: string, pos: number, parentScope: Map<string, string>, declared: XmlNamespaceDeclaration[]) {
+function readStartTag(
+  text: string,
+  pos: number,
+  parentScope: Map<string, string>,
+  declared: XmlNamespaceDeclaration[],
+): { open: Open; selfClosing: boolean; end: number } {
   const name = matchAt(START_TAG, text, pos) ?? fail(text, pos, 'malformed start tag');
   let at = pos + name[0].length;
   const raw = new Map<string, string>();
@@ -152,7 +155,8 @@ function readStartTag(text: string, pos: number, parentScope: Map<string, string
     if (attribute.prefix) attribute.ns = resolve(text, pos, scope, attribute.prefix);
   }
   const [prefix, local] = split(name[1]);
-  const element: XmlElement = { ns: resolve(text, pos, scope, prefix), local, prefix, attributes, children: [], text: '' };
+  const ns = resolve(text, pos, scope, prefix);
+  const element: XmlElement = { ns, local, prefix, attributes, children: [], text: '' };
   return { open: { element, qname: name[1], scope }, selfClosing: close[1] === '/', end: at + close[0].length };
 }
 
@@ -181,12 +185,12 @@ function decodeReferences(text: string, pos: number, raw: string): string {
   return raw.replace(REFERENCE, (reference: string, body: string, semicolon: string, offset: number) => {
     if (!semicolon || !body) fail(text, pos + offset, "'&' must start a character or entity reference");
     if (body[0] !== '#') {
-      return PREDEFINED[body] ?? fail(text, pos + offset, `undeclared entity &${body}; (only the five XML entities are expanded)`);
+      return PREDEFINED[body] ?? fail(text, pos + offset, `undeclared entity &${body};`);
     }
     const code = body[1] === 'x' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
     const valid = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) ||
       (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-    return valid ? String.fromCodePoint(code) : fail(text, pos + offset, `character reference ${reference} is not an XML character`);
+    return valid ? String.fromCodePoint(code) : fail(text, pos + offset, `${reference} is not an XML character`);
   });
 }
 

@@ -52,6 +52,9 @@ const ready = (async () => {
   return { lx, validators, options };
 })();
 ready.catch(() => undefined);
+// Never die silently: the caller is blocked waiting for an answer.
+process.on('uncaughtException', (e) => reply({ id: -1, error: String((e && e.stack) || e) }));
+process.on('unhandledRejection', (e) => reply({ id: -1, error: String((e && e.stack) || e) }));
 
 function elementChildren(node) {
   const out = [];
@@ -68,7 +71,8 @@ function qname(el) {
 }
 
 // Events in document order with the node path libxml2 reports for them (xmlGetNodePath style:
-// a position suffix only when a sibling has the same name), their line and eventID.
+// a position suffix only when a sibling has the same name), their line and eventID. EPCIS 1.2 puts
+// TransformationEvent in EventList/extension and newer events in EventList/extension/extension.
 function listEvents(doc) {
   const events = [];
   const root = doc.root;
@@ -84,7 +88,7 @@ function listEvents(doc) {
     for (const k of kids) {
       seen[key(k)] = (seen[key(k)] || 0) + 1;
       const path = parentPath + '/' + qname(k) + (counts[key(k)] > 1 ? '[' + seen[key(k)] + ']' : '');
-      if (k.name === 'extension' && !k.namespaceUri && parent === list) {
+      if (k.name === 'extension' && !k.namespaceUri) {
         visit(k, path);
         continue;
       }
