@@ -15,7 +15,16 @@ function event(kind: 'commission' | 'pack' | 'ship', serials: string[], minute: 
     return { ...base, epcList: epcs, action: 'ADD', bizStep: 'commissioning', disposition: 'active', ilmd: { 'cbvmda:lotNumber': 'L7', 'cbvmda:itemExpirationDate': '2028-01-31' } };
   if (kind === 'pack')
     return { ...base, type: 'AggregationEvent', parentID: SSCC, childEPCs: epcs, action: 'ADD', bizStep: 'packing', disposition: 'in_progress' };
-  return { ...base, epcList: [SSCC], action: 'OBSERVE', bizStep: 'shipping', disposition: 'in_transit', bizLocation: { id: 'urn:epc:id:sgln:0614141.00001.0' } };
+  return {
+    ...base,
+    epcList: [SSCC],
+    action: 'OBSERVE',
+    bizStep: 'shipping',
+    disposition: 'in_transit',
+    bizLocation: { id: 'urn:epc:id:sgln:0614141.00001.0' },
+    sourceList: [{ type: 'owning_party', source: 'urn:epc:id:pgln:0614141.00000' }],
+    destinationList: [{ type: 'owning_party', destination: 'urn:epc:id:pgln:0012345.00005' }],
+  };
 }
 
 const document = (events: Record<string, unknown>[]) => ({
@@ -35,7 +44,7 @@ describe('EPCIS capture and query interfaces on the real stack', () => {
 
   beforeAll(async () => {
     stack = await startStack('capture');
-    const partner = { gln: GLN, name: 'Acme Pharma Inc.', roles: ['manufacturer'], keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2026-01-01T00:00:00Z' }] };
+    const partner = { gln: GLN, name: 'Acme Pharma Inc.', roles: ['manufacturer'], keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2026-01-01T00:00:00Z' }], companyPrefixes: ['0614141'] };
     expect((await http('POST', `${stack.ingest}/admin/partners`, partner, { authorization: `Bearer ${stack.adminToken}` })).status).toBe(200);
   });
   afterAll(async () => {

@@ -33,7 +33,7 @@ describe('the ledger survives kill -9 mid-block, and two ledgers never both appe
     stack = await startStack('crash', { ledger: false });
     db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
-    const partner = { gln: GLN, name: 'Acme', roles: ['manufacturer'], keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2026-01-01T00:00:00Z' }] };
+    const partner = { gln: GLN, name: 'Acme', roles: ['manufacturer'], keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2026-01-01T00:00:00Z' }], companyPrefixes: ['0614141'] };
     await http('POST', `${stack.ingest}/admin/partners`, partner, { authorization: `Bearer ${stack.adminToken}` });
   });
   afterAll(async () => {

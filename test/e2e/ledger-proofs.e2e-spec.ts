@@ -19,7 +19,7 @@ describe('the ledger proves what it holds', () => {
   beforeAll(async () => {
     expect(gs1CheckDigit(GLN.slice(0, 12))).toBe(Number(GLN[12]));
     stack = await startStack('proofs');
-    const partner = { gln: GLN, name: 'Acme', roles: ['manufacturer'], keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2026-01-01T00:00:00Z' }] };
+    const partner = { gln: GLN, name: 'Acme', roles: ['manufacturer'], keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2026-01-01T00:00:00Z' }], companyPrefixes: ['0614141'] };
     await http('POST', `${stack.ingest}/admin/partners`, partner, { authorization: `Bearer ${stack.adminToken}` });
     // one request at a time, each waited into the log, so that the log has several blocks
     for (let i = 0; i < 5; i++) {

@@ -57,7 +57,14 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
   });
 
   it('registers the manufacturer only with the admin token', async () => {
-    const partner = { gln: MANUFACTURER_GLN, name: 'Acme Pharma Inc.', roles: ['manufacturer'], keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2026-01-01T00:00:00Z' }] };
+    const partner = {
+      gln: MANUFACTURER_GLN,
+      name: 'Acme Pharma Inc.',
+      roles: ['manufacturer'],
+      keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2026-01-01T00:00:00Z' }],
+      companyPrefixes: ['0614141'],
+      licences: [{ kind: 'fda-registration', number: '3001234567', validFrom: '2026-01-01T00:00:00Z' }],
+    };
     const denied = await http('POST', `${stack.ingest}/admin/partners`, partner);
     expect(denied.status).toBe(401);
     expect(denied.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -66,6 +73,10 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
     const ok = await http('POST', `${stack.ingest}/admin/partners`, partner, { authorization: `Bearer ${stack.adminToken}` });
     expect(ok.status).toBe(200);
     expect(ok.body.keys.map((k: { kid: string }) => k.kid)).toEqual([kid]);
+    expect(ok.body.companyPrefixes).toEqual([{ prefix: '0614141', delegates: [] }]);
+    expect(ok.body.licences).toEqual([expect.objectContaining({ kind: 'fda-registration', number: '3001234567' })]);
+    const stolen = await http('POST', `${stack.ingest}/admin/partners`, { ...partner, gln: withCheck('061414900000'), keys: [] }, { authorization: `Bearer ${stack.adminToken}` });
+    expect(stolen.status).toBe(409);
   });
 
   it('rejects unsigned, unknown-key and tampered events with problem+json', async () => {
@@ -177,7 +188,7 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
     try {
       const gln = withCheck('061414200000');
       await main(['keygen', '--gln', gln, '--label', 'cli', '--out', join(dir, 'key.json')]);
-      await main(['partner', 'register', '--gln', gln, '--name', 'CLI Labs', '--role', 'manufacturer', '--key', join(dir, 'key.json'), '--valid-from', '2026-01-01T00:00:00Z', '--ingest', stack.ingest, '--admin-token', stack.adminToken]);
+      await main(['partner', 'register', '--gln', gln, '--name', 'CLI Labs', '--role', 'manufacturer', '--prefix', '0614142', '--key', join(dir, 'key.json'), '--valid-from', '2026-01-01T00:00:00Z', '--ingest', stack.ingest, '--admin-token', stack.adminToken]);
       const event = { ...commissioning(['CLI001']), epcList: ['urn:epc:id:sgtin:0614142.012345.CLI001'] };
       await writeFile(join(dir, 'event.json'), JSON.stringify(event));
       out.length = 0;
@@ -192,6 +203,9 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
         return JSON.parse(out.join('')).verdict === 'VERIFIED' ? true : undefined;
       });
       await expect(main(['submit', join(dir, 'event.json'), '--ingest', stack.ingest])).rejects.toThrow(/400 .*signature/);
+      // CLI Labs owns 0614142, not Acme's 0614141: it may not commission Acme's GTINs
+      await writeFile(join(dir, 'foreign.json'), JSON.stringify(commissioning(['CLI999'])));
+      await expect(main(['submit', join(dir, 'foreign.json'), '--key', join(dir, 'key.json'), '--ingest', stack.ingest])).rejects.toThrow(/403 .*0614141/);
     } finally {
       spy.mockRestore();
     }

@@ -10,7 +10,7 @@ import { audit } from './commands/audit';
 const USAGE = `usage: dscsa <command> [options]
 
   keygen --gln GLN [--label L] [--alg EdDSA|ES256] [--out FILE]
-  partner register --gln GLN --name NAME --role ROLE[,ROLE] --key KEYFILE [--valid-from ISO] [--valid-until ISO]
+  partner register --gln GLN --name NAME --role ROLE[,ROLE] [--prefix GS1PREFIX[,…]] --key KEYFILE [--valid-from ISO] [--valid-until ISO]
   sign FILE --key KEYFILE [--out FILE]          FILE may be - for standard input
   submit FILE [--key KEYFILE]                   signs first when --key is given
   verify CODE                                   scanned DataMatrix text, element string or Digital Link
@@ -26,6 +26,7 @@ const OPTIONS = {
   out: { type: 'string' },
   name: { type: 'string' },
   role: { type: 'string' },
+  prefix: { type: 'string' },
   key: { type: 'string' },
   'valid-from': { type: 'string' },
   'valid-until': { type: 'string' },

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { configModule, databaseModule, HealthController } from '@app/platform';
-import { PartnerEntity, PartnerKeyEntity, Partners1763780000000 } from '@app/registry';
+import { PartnerEntity, PartnerKeyEntity, REGISTRY_MIGRATIONS } from '@app/registry';
 import { Capture1763780400000 } from './migrations/1763780400000-capture';
 import { ingestConfigSchema } from './config';
 import { CaptureModule } from './capture/capture.module';
@@ -10,7 +10,7 @@ import { PartnersModule } from './partners/partners.module';
 @Module({
   imports: [
     configModule(ingestConfigSchema),
-    databaseModule({ app: 'ingest', schema: 'ingest', entities: [PartnerEntity, PartnerKeyEntity], migrations: [Partners1763780000000, Capture1763780400000] }),
+    databaseModule({ app: 'ingest', schema: 'ingest', entities: [PartnerEntity, PartnerKeyEntity], migrations: [...REGISTRY_MIGRATIONS, Capture1763780400000] }),
     TerminusModule,
     PartnersModule,
     CaptureModule,

@@ -30,7 +30,7 @@ describe('the cosignature/v1 wire format', () => {
 
   it('signs exactly the message of the spec example', () => {
     const sig = cosign(SOFA, witness, 1679315147);
-    expect(Buffer.from(sig.signature.subarray(0, 8)).toString('hex')).toBe('000000006418' + '50cb');
+    expect(Buffer.from(sig.signature.subarray(0, 8)).toString('hex')).toBe('00000000641850cb');
     expect(ed25519.verify(sig.signature.subarray(8), Buffer.from(SPEC_MESSAGE), witness.publicKey)).toBe(true);
   });
 
@@ -119,21 +119,25 @@ describe('cosign / verifyCosignature', () => {
     expect(() => verifyCosignature(text, cosign(text, other, 1), vkey)).toThrow(code('UNKNOWN_KEY'));
     expect(() => verifyCosignature(text, { ...sig, name: other.name }, vkey)).toThrow(code('UNKNOWN_KEY'));
 
-    const variant = (f: (b: Uint8Array) => Uint8Array) => ({ ...sig, signature: f(Uint8Array.from(sig.signature)) });
-    const setTime = (t: bigint) => (b: Uint8Array) => (new DataView(b.buffer).setBigUint64(0, t), b);
+    const withBytes = (edit: (b: Uint8Array) => Uint8Array): NoteSignature => ({ ...sig, signature: edit(Uint8Array.from(sig.signature)) });
+    const withTime = (t: bigint) =>
+      withBytes((b) => {
+        new DataView(b.buffer).setBigUint64(0, t);
+        return b;
+      });
     const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-    const highS = (b: Uint8Array) => {
+    const withHighS = withBytes((b) => {
       const s = BigInt(`0x${Buffer.from(b.subarray(40)).reverse().toString('hex')}`) + L;
       b.set(Buffer.from(s.toString(16).padStart(64, '0'), 'hex').reverse(), 40);
       return b;
-    };
+    });
     for (const bad of [
-      variant(setTime(1_700_000_001n)),
-      variant(setTime(2n ** 53n)),
-      variant(setTime(2n ** 63n)),
-      variant((b) => b.subarray(0, 71)),
-      variant((b) => b.subarray(8)), // no timestamp
-      variant(highS),
+      withTime(1_700_000_001n),
+      withTime(2n ** 53n),
+      withTime(2n ** 63n),
+      withBytes((b) => b.subarray(0, 71)),
+      withBytes((b) => b.subarray(8)), // no timestamp
+      withHighS,
     ]) {
       expect(() => verifyCosignature(text, bad, vkey)).toThrow(code('BAD_SIGNATURE'));
       expect(() => openNote(signNote(text, [noteSigner(log)]) + formatSignatureLine(bad), [cosignatureVerifier(vkey)])).toThrow(
@@ -145,11 +149,10 @@ describe('cosign / verifyCosignature', () => {
   it('cosigns and accepts checkpoints only', () => {
     expect(() => cosign('hello\n', witness, 1)).toThrow(code('MALFORMED_CHECKPOINT'));
     expect(() => verifyCosignature('hello\n', cosign(text, witness, 1), vkey)).toThrow(code('MALFORMED_CHECKPOINT'));
-    // A known witness key signing any other note text is a bad signature, whatever the bytes.
-    const signer = cosignatureSigner(witness, 1);
-    const hello = `hello\n\n${formatSignatureLine({ name: witness.name, keyId: witness.keyId, signature: cosign(text, witness, 1).signature })}`;
+    expect(() => signNote('hello\n', [cosignatureSigner(witness, 1)])).toThrow(code('MALFORMED_CHECKPOINT'));
+    // A witness's signature line under any other note text is a bad signature, whatever its bytes.
+    const hello = `hello\n\n${formatSignatureLine(cosign(text, witness, 1))}`;
     expect(() => openNote(hello, [cosignatureVerifier(vkey)])).toThrow(code('BAD_SIGNATURE'));
-    expect(() => signNote('hello\n', [signer])).toThrow(code('MALFORMED_CHECKPOINT'));
   });
 
   it('refuses wrong key types and times', () => {

@@ -1,6 +1,6 @@
 import { EpcisIssue, EpcisValidationError } from './errors';
-import { bareBizStep, bareDisposition } from './vocabulary';
-import { canonicalEpc } from './epc';
+import { bareBizStep, bareDisposition, bareSourceDestType } from './vocabulary';
+import { canonicalEpc, identifierAis } from './epc';
 import type { JsonObject } from './signature';
 
 export const EVENT_TYPES = ['ObjectEvent', 'AggregationEvent', 'TransactionEvent', 'TransformationEvent', 'AssociationEvent'] as const;
@@ -22,6 +22,16 @@ export interface EventSummary {
   epcs: { epc: string; role: EpcRole }[];
   lot?: string;
   expiry?: string;
+  /** Trading parties from sourceList/destinationList, as GLNs where the identifier is a GS1 PGLN or SGLN. */
+  parties: Party[];
+}
+
+export interface Party {
+  side: 'source' | 'destination';
+  /** owning_party, possessing_party, location, or a private type URI. */
+  type: string;
+  /** The party's GLN when its identifier is a PGLN or SGLN; otherwise the identifier as given. */
+  id: string;
 }
 
 // RFC 3339 date-time with a mandatory offset: EPCIS times without a zone are ambiguous across partners.
@@ -103,6 +113,24 @@ export function summarizeEvent(event: unknown, eventIndex = 0): EventSummary {
       return id; // a private location URI is allowed; only GS1 identifiers have a canonical form
     }
   };
+  const parties: Party[] = [];
+  for (const [field, side, member] of [
+    ['sourceList', 'source', 'source'],
+    ['destinationList', 'destination', 'destination'],
+  ] as const) {
+    const list = e[field];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) {
+      fail(field, 'type', `${field} must be an array`);
+      continue;
+    }
+    list.forEach((entry, i) => {
+      const t = (entry as JsonObject | null)?.type;
+      const v = (entry as JsonObject | null)?.[member];
+      if (typeof t !== 'string' || typeof v !== 'string') return fail(`${field}/${i}`, 'type', `each ${field} entry needs string type and ${member}`);
+      parties.push({ side, type: bareSourceDestType(t), id: partyGln(v) });
+    });
+  }
   const summary: EventSummary = {
     type: type as EventType,
     action,
@@ -114,7 +142,18 @@ export function summarizeEvent(event: unknown, eventIndex = 0): EventSummary {
     epcs,
     lot,
     expiry,
+    parties,
   };
   if (issues.length) throw new EpcisValidationError(issues.map((i) => ({ ...i, eventID })));
   return summary;
+}
+
+/** PGLN and SGLN identify a party or place by its GLN; the GLN is what the partner registry knows. */
+function partyGln(id: string): string {
+  try {
+    const ais = identifierAis(id);
+    return ais['417'] ?? ais['414'] ?? id;
+  } catch {
+    return id;
+  }
 }

@@ -7,3 +7,4 @@ export * from './signature';
 export * from './vocabulary';
 export * from './query';
 export * from './batch-signature';
+export * from './document';

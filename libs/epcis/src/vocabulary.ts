@@ -3,7 +3,8 @@
  * ("cbv:BizStep-shipping"), GS1 web URIs (https://ref.gs1.org/cbv/BizStep-shipping) or
  * EPCIS 1.2 URNs (urn:epcglobal:cbv:bizstep:shipping). Custody rules compare the bare word.
  */
-const PREFIXES: Record<'bizStep' | 'disp', RegExp> = {
+const PREFIXES: Record<'bizStep' | 'disp' | 'sdt', RegExp> = {
+  sdt: /^(?:urn:epcglobal:cbv:sdt:|https:\/\/ref\.gs1\.org\/cbv\/SDT-|cbv:SDT-)/,
   bizStep: /^(?:urn:epcglobal:cbv:bizstep:|https:\/\/ref\.gs1\.org\/cbv\/BizStep-|cbv:BizStep-)/,
   disp: /^(?:urn:epcglobal:cbv:disp:|https:\/\/ref\.gs1\.org\/cbv\/Disp-|cbv:Disp-)/,
 };
@@ -14,4 +15,9 @@ export function bareBizStep(value: string | undefined): string | undefined {
 
 export function bareDisposition(value: string | undefined): string | undefined {
   return value?.replace(PREFIXES.disp, '');
+}
+
+/** Source/destination type: owning_party, possessing_party or location. */
+export function bareSourceDestType(value: string): string {
+  return value.replace(PREFIXES.sdt, '');
 }

@@ -1,3 +1,7 @@
+import { Partners1763780000000 } from './migrations/1763780000000-partners';
+import { PrefixesLicences1763780600000 } from './migrations/1763780600000-prefixes-licences';
+
 export * from './entities';
 export * from './key-validity';
-export { Partners1763780000000 } from './migrations/1763780000000-partners';
+/** Registry migrations, in order; the ingest app, which owns the registry, runs them. */
+export const REGISTRY_MIGRATIONS = [Partners1763780000000, PrefixesLicences1763780600000];

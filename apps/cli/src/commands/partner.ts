@@ -3,7 +3,7 @@ import { callApi, writeOutput } from '../io';
 import { readKeyFile } from './keys';
 
 /**
- * `partner register --gln GLN --name NAME --role R[,R] --key FILE [--valid-from ISO] [--valid-until ISO]`
+ * `partner register --gln GLN --name NAME --role R[,R] [--prefix P[,P]] --key FILE [--valid-from ISO] [--valid-until ISO]`
  * Registers a partner and the public half of its key through ingest's admin endpoint.
  */
 export async function registerPartner(opts: {
@@ -12,6 +12,7 @@ export async function registerPartner(opts: {
   gln?: string;
   name?: string;
   role?: string;
+  prefix?: string;
   key?: string;
   validFrom?: string;
   validUntil?: string;
@@ -23,6 +24,7 @@ export async function registerPartner(opts: {
     gln: opts.gln,
     name: opts.name,
     roles: opts.role.split(','),
+    companyPrefixes: opts.prefix ? opts.prefix.split(',') : undefined,
     keys: [{ kid: key.kid, publicJwk: key.publicJwk, validFrom: opts.validFrom ?? new Date().toISOString(), validUntil: opts.validUntil }],
   };
   const partner = await callApi('POST', new URL('/admin/partners', opts.ingest).href, body, { authorization: `Bearer ${opts.adminToken}` });

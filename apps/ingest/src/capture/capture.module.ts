@@ -4,9 +4,11 @@ import { CaptureService } from './capture.service';
 import { EventPublisher } from './event-publisher.service';
 import { EventsController } from './events.controller';
 import { SignatureVerifier } from './signature-verifier.service';
+import { PartnersModule } from '../partners/partners.module';
 
 /** Capture of signed events: validation, signature verification, publication to Kafka. */
 @Module({
+  imports: [PartnersModule],
   controllers: [EventsController],
   providers: [CaptureService, EventPublisher, SignatureVerifier, { provide: KAFKA_CONNECTION, useExisting: EventPublisher }],
   exports: [KAFKA_CONNECTION],

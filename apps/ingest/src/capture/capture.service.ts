@@ -18,6 +18,8 @@ import { ProblemException } from '@app/platform';
 import { EventPublisher, Publication } from './event-publisher.service';
 import { SignatureRejected, SignatureVerifier, Signer } from './signature-verifier.service';
 import { ReadDocument } from './document-reader';
+import { authorizeSigner } from '@app/custody';
+import { RegistryCache } from '../partners/registry-cache.service';
 
 export type ErrorBehaviour = 'rollback' | 'proceed';
 
@@ -57,6 +59,7 @@ export class CaptureService {
   constructor(
     private readonly verifier: SignatureVerifier,
     private readonly publisher: EventPublisher,
+    private readonly registry: RegistryCache,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -68,6 +71,8 @@ export class CaptureService {
     const c = entry as Candidate;
     // The signature first: whether an event exists is told only to someone who could sign it.
     const [publication] = await this.sign([c], [c.eventId], batchJws, recordTime).catch(rethrowAsProblem);
+    const denied = await this.authorize(c, publication);
+    if (denied) throw new ProblemException(403, denied.rule, denied.message);
     if ((await this.alreadyCaptured([c.eventId])).size)
       throw new ProblemException(409, 'duplicate-event', `event ${c.eventId} has already been captured`, { eventId: c.eventId });
     await this.publisher.publish(publication);
@@ -100,9 +105,15 @@ export class CaptureService {
         errors.push(issue(valid[i], r.reason.slug, r.reason.message));
       });
     }
+    const authorized: typeof signed = [];
+    for (const s of signed) {
+      const denied = await this.authorize(s.entry, s.publication);
+      if (denied) errors.push(issue(s.entry, denied.rule, denied.message));
+      else authorized.push(s);
+    }
     // Duplicates only after the signatures: whether an event exists is told only to someone who could sign it.
-    const known = await this.alreadyCaptured(signed.map((s) => s.entry.eventId));
-    let publications = signed.flatMap(({ entry, publication }) => {
+    const known = await this.alreadyCaptured(authorized.map((s) => s.entry.eventId));
+    let publications = authorized.flatMap(({ entry, publication }) => {
       if (!known.has(entry.eventId)) return (known.add(entry.eventId), [publication]);
       errors.push(issue(entry, 'duplicate', `event ${entry.eventId} has already been captured`));
       return [];
@@ -162,6 +173,12 @@ export class CaptureService {
     const { payload, positions } = await batchOf(batchIds);
     const signer = await this.verifier.verify(batchJws, payload, recordTime);
     return cs.map((c) => this.publication(c, signer, recordTime, { jws: batchJws, position: positions[c.index] }));
+  }
+
+  /** The signer must be the party that performed the event (docs/signature-protocol.md). */
+  private async authorize(c: Candidate, p: Publication): Promise<{ rule: string; message: string } | undefined> {
+    const result = authorizeSigner(c.summary, p.captured.signer.gln, await this.registry.view());
+    return result.ok ? undefined : result;
   }
 
   private publication(c: Candidate, signer: Signer, recordTime: Date, batchSignature?: CapturedEvent['batchSignature']): Publication {

@@ -22,6 +22,52 @@ export class PartnerKeyDto {
   validUntil?: string;
 }
 
+export const LICENCE_KINDS = ['fda-registration', 'state-wholesale', 'state-3pl', 'state-pharmacy', 'state-manufacturer'] as const;
+
+export class LicenceDto {
+  @ApiProperty({ enum: LICENCE_KINDS })
+  @IsIn(LICENCE_KINDS)
+  kind: (typeof LICENCE_KINDS)[number];
+
+  @ApiProperty({ example: 'WD-123456' })
+  @IsString()
+  @Length(1, 64)
+  number: string;
+
+  @ApiPropertyOptional({ example: 'US-NJ', description: 'Issuing state or US for federal' })
+  @IsOptional()
+  @Matches(/^US(-[A-Z]{2})?$/, { message: 'jurisdiction must be US or US-<state code>' })
+  jurisdiction?: string;
+
+  @ApiProperty({ example: '2026-01-01T00:00:00Z' })
+  @IsISO8601({ strict: true })
+  validFrom: string;
+
+  @ApiPropertyOptional({ example: '2028-01-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  validUntil?: string;
+}
+
+export class DelegateDto {
+  @ApiProperty({ example: '0614142000001', description: 'GLN of the contract manufacturer or repackager' })
+  @Matches(/^\d{13}$/, { message: 'gln must be 13 digits' })
+  gln: string;
+
+  @ApiProperty({ enum: ['contract-manufacturer', 'repackager'] })
+  @IsIn(['contract-manufacturer', 'repackager'])
+  role: 'contract-manufacturer' | 'repackager';
+
+  @ApiProperty({ example: '2026-01-01T00:00:00Z' })
+  @IsISO8601({ strict: true })
+  validFrom: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  validUntil?: string;
+}
+
 export class RegisterPartnerDto {
   @ApiProperty({ example: '0614141000005' })
   @Matches(/^\d{13}$/, { message: 'gln must be 13 digits' })
@@ -44,6 +90,21 @@ export class RegisterPartnerDto {
   @ValidateNested({ each: true })
   @Type(() => PartnerKeyDto)
   keys: PartnerKeyDto[];
+
+  @ApiPropertyOptional({ example: ['0614141'], description: 'GS1 company prefixes the partner owns' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(/^\d{4,12}$/, { each: true, message: 'each company prefix must be 4 to 12 digits' })
+  companyPrefixes?: string[];
+
+  @ApiPropertyOptional({ type: [LicenceDto], description: 'FDA registration, state wholesale / 3PL / pharmacy licences' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => LicenceDto)
+  licences?: LicenceDto[];
 }
 
 export class RevokeKeyDto {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ProblemException } from '@app/platform';
 import { AdminGuard } from './admin.guard';
-import { RegisterPartnerDto, RevokeKeyDto } from './partner.dto';
+import { DelegateDto, RegisterPartnerDto, RevokeKeyDto } from './partner.dto';
 import { PartnersService } from './partners.service';
 
 @ApiTags('partners')
@@ -24,6 +24,14 @@ export class PartnersController {
   @HttpCode(200)
   revoke(@Param('gln') gln: string, @Param('kid') kid: string, @Body() dto: RevokeKeyDto) {
     return this.partners.revokeKey(gln, kid, dto.revokedAt ? new Date(dto.revokedAt) : new Date());
+  }
+
+  @Post('admin/partners/:gln/prefixes/:prefix/delegates')
+  @ApiBearerAuth()
+  @UseGuards(AdminGuard)
+  @HttpCode(200)
+  addDelegate(@Param('gln') gln: string, @Param('prefix') prefix: string, @Body() dto: DelegateDto) {
+    return this.partners.addDelegate(gln, prefix, dto);
   }
 
   /** Public keys are public: any partner may fetch them to verify signatures itself. */

@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { AdminGuard } from './admin.guard';
 import { PartnersController } from './partners.controller';
 import { PartnersService } from './partners.service';
+import { RegistryCache } from './registry-cache.service';
 
 /** The trading-partner registry: admin writes, public reads of partners and their keys. */
 @Module({
   controllers: [PartnersController],
-  providers: [AdminGuard, PartnersService],
+  providers: [AdminGuard, PartnersService, RegistryCache],
+  exports: [RegistryCache],
 })
 export class PartnersModule {}

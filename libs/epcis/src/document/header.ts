@@ -1,5 +1,6 @@
+import type { JsonObject } from '../signature';
 import { isObject } from './members';
-import type { EpcisHeaderModel, JsonObject, SbdhSummary } from './model';
+import type { EpcisHeaderModel, SbdhSummary } from './model';
 
 const GS1US_HEALTHCARE_NAMESPACE = 'http://epcis.gs1us.org/hc/ns';
 const TRANSACTION_STATEMENT = 'dscsaTransactionStatement';

@@ -1,9 +1,10 @@
 import { EVENT_TYPES } from '../event-summary';
+import type { JsonObject } from '../signature';
 import { headerModel } from './header';
 import { Limits, checkDepth, checkEventCount } from './limits';
 import { addVocabularyElement, emptyMasterData } from './master-data';
 import { checkKey, contextArray, defined, isObject } from './members';
-import type { EpcisDocumentModel, EpcisEventModel, JsonObject, MasterData } from './model';
+import type { EpcisDocumentModel, EpcisEventModel, MasterData } from './model';
 import { EpcisParseError } from './parse-error';
 
 const DOCUMENT_TYPES = new Set(['EPCISDocument', 'EPCISQueryDocument']);

@@ -1,5 +1,5 @@
+import type { JsonObject } from '../signature';
 import { EpcisParseError } from './parse-error';
-import type { JsonObject } from './model';
 
 /**
  * Member names that would reach Object.prototype through a later merge or assignment (`obj[key] = …`), whether the

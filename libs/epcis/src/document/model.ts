@@ -1,7 +1,5 @@
 import type { JsonObject } from '../signature';
 
-export type { JsonObject };
-
 /** Where a document came from; the events are EPCIS 2.0 JSON-LD whatever the format. */
 export type EpcisFormat = 'json' | 'xml-2.0' | 'xml-1.2';
 

@@ -29,7 +29,13 @@ const objectEvent = (extra = '') =>
   `<epcList><epc>urn:epc:id:sgtin:0614141.107346.2018</epc></epcList><action>OBSERVE</action>${extra}</ObjectEvent>`;
 const EXTENDED = (content: string) => objectEvent(`<ex:a xmlns:ex="urn:ex">${content}</ex:a>`);
 const jsonDocument = (events: unknown[], extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ '@context': [EPCIS_CONTEXT], type: 'EPCISDocument', schemaVersion: '2.0', ...extra, epcisBody: { eventList: events } });
+  JSON.stringify({
+    '@context': [EPCIS_CONTEXT],
+    type: 'EPCISDocument',
+    schemaVersion: '2.0',
+    ...extra,
+    epcisBody: { eventList: events },
+  });
 const JSON_EVENT = { type: 'ObjectEvent', eventTime: '2024-01-01T00:00:00Z', eventTimeZoneOffset: '+00:00' };
 
 describe('format detection', () => {
@@ -203,8 +209,12 @@ describe('XML mapping details', () => {
     parseEpcisDocument(xmlDocument(objectEvent(extra), declarations)).events[0];
 
   it('gives a prefix reused for another namespace a fresh name, so every member keeps its namespace', () => {
-    const events = objectEvent('<ex:a xmlns:ex="urn:one">1</ex:a>') + objectEvent('<ex:a xmlns:ex="urn:two">2</ex:a><b xmlns="urn:three">3</b>');
-    const model = parseEpcisDocument(xmlDocument(events));
+    const model = parseEpcisDocument(
+      xmlDocument(
+        objectEvent('<ex:a xmlns:ex="urn:one">1</ex:a>') +
+          objectEvent('<ex:a xmlns:ex="urn:two">2</ex:a><b xmlns="urn:three">3</b>'),
+      ),
+    );
     expect(model.events.map((e) => Object.keys(e).filter((k) => k.includes(':')))).toEqual([['ex:a'], ['ex1:a', 'ns1:b']]);
     expect(model.context).toEqual([EPCIS_CONTEXT, { ex: 'urn:one' }, { ex1: 'urn:two' }, { ns1: 'urn:three' }]);
     const [first, second] = model.events.map((event) => preHashString(event, { context: model.context }));

@@ -1,6 +1,7 @@
+import type { JsonObject } from '../signature';
 import { EPC_CLASS_VTYPE, LOCATION_VTYPE } from './master-data';
 import { contextArray, defined } from './members';
-import type { EpcisDocumentModel, JsonObject, MasterData, VocabularyAttributes } from './model';
+import type { EpcisDocumentModel, MasterData, VocabularyAttributes } from './model';
 import { EPCIS_CONTEXT_URL } from './xml-namespaces';
 
 /**

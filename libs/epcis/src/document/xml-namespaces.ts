@@ -16,13 +16,14 @@ const INFRASTRUCTURE_NAMESPACES = new Set([
   'urn:epcglobal:xsd:1',
 ]);
 
-export const isEpcisNamespace = (ns: string): boolean => ns === '' || EPCIS_NAMESPACES.has(ns);
+/** No namespace (as the EPCIS XSDs declare their members) or an EPCIS schema namespace: a standard name. */
+export const isStandardNamespace = (ns: string): boolean => ns === '' || EPCIS_NAMESPACES.has(ns);
 export const isVersion1Namespace = (ns: string): boolean => EPCIS_NAMESPACES.has(ns) && ns.endsWith(':1');
 
 /**
  * The JSON-LD prefix for each XML namespace. XML scopes prefixes per element, so one prefix may name different
  * namespaces in different events (and a default namespace has none); the document-wide JSON-LD context needs one
- * prefix per namespace, so such namespaces get a fresh prefix (`ex2`, `ns1`). Only expanded names are hashed, so the
+ * prefix per namespace, so such namespaces get a fresh prefix (`ex1`, `ns1`). Only expanded names are hashed, so the
  * choice of prefix never changes an event's hash.
  */
 export class PrefixRegistry {
@@ -54,7 +55,7 @@ export class PrefixRegistry {
   }
 
   private isUserNamespace(uri: string): boolean {
-    return !isEpcisNamespace(uri) && !INFRASTRUCTURE_NAMESPACES.has(uri);
+    return !isStandardNamespace(uri) && !INFRASTRUCTURE_NAMESPACES.has(uri);
   }
 
   private claim(namespace: string, prefix: string): void {

@@ -11,14 +11,15 @@
  */
 import { canonicalNumber } from '../event-hash-values';
 import { EVENT_TYPES } from '../event-summary';
+import type { JsonObject } from '../signature';
 import { headerModel } from './header';
 import { Limits, checkEventCount } from './limits';
 import { addVocabularyElement, emptyMasterData } from './master-data';
 import { addMember, defined } from './members';
-import type { EpcisDocumentModel, EpcisEventModel, EpcisFormat, JsonObject, MasterData, SbdhSummary } from './model';
+import type { EpcisDocumentModel, EpcisEventModel, EpcisFormat, MasterData, SbdhSummary } from './model';
 import { EpcisParseError } from './parse-error';
 import { XSI_NAMESPACE, XmlAttribute, XmlDocument, XmlElement } from './xml';
-import { PrefixRegistry, isEpcisNamespace, isVersion1Namespace } from './xml-namespaces';
+import { PrefixRegistry, isStandardNamespace, isVersion1Namespace } from './xml-namespaces';
 
 type MapFn = (element: XmlElement, names: PrefixRegistry, path: string) => unknown;
 /** How a standard child element maps; `repeated` members always hold an array. */
@@ -101,7 +102,7 @@ const EVENT_MEMBERS: Record<string, Member> = {
 /** EPCIS 1.2 wrappers around newer members; their content belongs to the enclosing element. */
 const WRAPPERS = new Set(['extension', 'baseExtension']);
 
-const isStandard = (el: XmlElement) => isEpcisNamespace(el.ns);
+const isStandard = (el: XmlElement) => isStandardNamespace(el.ns);
 
 /** Standard children of `el` with the 1.2 wrappers opened up, in document order. */
 function* unwrapped(el: XmlElement): Generator<XmlElement> {
@@ -139,7 +140,7 @@ const dataAttributes = (el: XmlElement) => el.attributes.filter((a) => a.ns !== 
 
 /** Standard (unqualified) names as they are; others `prefix:localName` with the prefix the context declares. */
 const memberName = (node: XmlElement | XmlAttribute, names: PrefixRegistry) =>
-  isEpcisNamespace(node.ns) ? node.local : `${names.prefixFor(node.ns, node.prefix)}:${node.local}`;
+  isStandardNamespace(node.ns) ? node.local : `${names.prefixFor(node.ns, node.prefix)}:${node.local}`;
 
 function addExtension(target: JsonObject, el: XmlElement, names: PrefixRegistry, path: string): void {
   const name = memberName(el, names);

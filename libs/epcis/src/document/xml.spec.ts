@@ -18,7 +18,8 @@ function ruleOf(xml: string, maxDepth?: number): string {
 describe('readXml', () => {
   it('resolves namespaces per element scope, default namespaces included', () => {
     const { root, declarations } = read(
-      `<a:doc xmlns:a="urn:a" xmlns="urn:default"><child a:x="1" y="2"/><a:inner xmlns:a="urn:other"><plain xmlns=""/></a:inner></a:doc>`,
+      '<a:doc xmlns:a="urn:a" xmlns="urn:default"><child a:x="1" y="2"/>' +
+        '<a:inner xmlns:a="urn:other"><plain xmlns=""/></a:inner></a:doc>',
     );
     const [child, inner] = root.children;
     expect([root.ns, root.local, root.prefix]).toEqual(['urn:a', 'doc', 'a']);
@@ -44,7 +45,8 @@ describe('readXml', () => {
   });
 
   it('skips comments, processing instructions and the XML declaration, and normalises line ends', () => {
-    const root = rootOf(`<?xml version="1.0" encoding="UTF-8"?>\r\n<!-- c --><?pi data?><r>a\r\nb<!-- <x> --></r>\n<!-- end -->`);
+    const prolog = '<?xml version="1.0" encoding="UTF-8"?>\r\n<!-- c --><?pi data?>';
+    const root = rootOf(`${prolog}<r>a\r\nb<!-- <x> --></r>\n<!-- end -->`);
     expect(root.text).toBe('a\nb');
     expect(root.children).toEqual([]);
   });

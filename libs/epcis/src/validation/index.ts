@@ -9,7 +9,6 @@ export {
   warmUpXsdValidator,
   XSD_LAYOUT,
   type XsdDiagnostic,
-  type XsdEventLocation,
   type XsdOutcome,
   type XsdVersion,
 } from './xsd-validator';

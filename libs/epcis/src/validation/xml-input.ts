@@ -1,6 +1,7 @@
 import type { EpcisIssue } from '../errors';
 import type { EpcisInputKind } from './types';
-import { validateWithXsd, type XsdDiagnostic, type XsdEventLocation, type XsdVersion } from './xsd-validator';
+import { isWhitespaceArtefact } from './xsd-artefacts';
+import { validateWithXsd, type XsdDiagnostic, type XsdVersion } from './xsd-validator';
 
 const EPCIS_NS: Record<XsdVersion, string> = { '2.0': 'urn:epcglobal:epcis:xsd:2', '1.2': 'urn:epcglobal:epcis:xsd:1' };
 const EVENT_NAMES: Record<XsdVersion, ReadonlySet<string>> = {
@@ -82,35 +83,6 @@ function wrapEvent(text: string, rootStart: number, rootLocalName: string, versi
   return text.slice(0, rootStart) + open + text.slice(rootStart) + close;
 }
 
-// libxml2 does not collapse whitespace before checking the lexical form of an xsi:type'd built-in
-// type (XSD 1.0 part 2: every non-string atomic type has whiteSpace="collapse"), so a padded
-// "  2013-06-08T14:58:56.591Z  " is reported invalid. Such a report is dropped when the collapsed
-// value is valid.
-const ATOMIC_VALUE = /^Element '[^']*'(?:, attribute '[^']*')?: '([\s\S]*)' is not a valid value of the atomic type 'xs:([A-Za-z]+)'\.?$/;
-const DATE = String.raw`-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])`;
-const TIME = String.raw`(([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?|24:00:00(\.0+)?)`;
-const TZ = String.raw`(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00))?`;
-const DECIMAL = String.raw`[+-]?(\d+(\.\d*)?|\.\d+)`;
-const LEXICAL: Record<string, RegExp> = {
-  dateTime: new RegExp(`^${DATE}T${TIME}${TZ}$`),
-  date: new RegExp(`^${DATE}${TZ}$`),
-  time: new RegExp(`^${TIME}${TZ}$`),
-  decimal: new RegExp(`^${DECIMAL}$`),
-  integer: /^[+-]?\d+$/,
-  boolean: /^(true|false|1|0)$/,
-  double: new RegExp(`^(${DECIMAL}([eE][+-]?\\d+)?|INF|-INF|NaN)$`),
-  float: new RegExp(`^(${DECIMAL}([eE][+-]?\\d+)?|INF|-INF|NaN)$`),
-};
-const XML_SPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
-
-function isWhitespaceArtefact(message: string): boolean {
-  const m = ATOMIC_VALUE.exec(message);
-  if (!m) return false;
-  const [, value, type] = m;
-  const collapsed = value.replace(XML_SPACE, '');
-  return collapsed !== value && LEXICAL[type] !== undefined && LEXICAL[type].test(collapsed);
-}
-
 function xsdRule(message: string): string {
   const facet = /\[facet '([A-Za-z]+)'\]/.exec(message);
   if (facet) return facet[1] === 'enumeration' ? 'xsd-enumeration' : `xsd-facet-${facet[1]}`;
@@ -124,38 +96,29 @@ function xsdRule(message: string): string {
   return 'xsd';
 }
 
-/** The event an XSD error concerns, by node path; by line when libxml2 gave no path. */
-function locate(d: XsdDiagnostic, events: XsdEventLocation[]): { event?: XsdEventLocation; index?: number; path: string } {
-  if (d.xpath) {
-    for (let i = 0; i < events.length; i++) {
-      const p = events[i].path;
-      if (d.xpath === p || d.xpath.startsWith(`${p}/`)) return { event: events[i], index: i, path: d.xpath.slice(p.length) || '/' };
-    }
-    return { path: d.xpath };
-  }
-  let index: number | undefined;
-  for (let i = 0; i < events.length; i++) if (d.line > 0 && events[i].line <= d.line) index = i;
-  return index === undefined ? { path: '/' } : { event: events[index], index, path: '/' };
+/** The field path of a diagnostic inside its event (a JSON-pointer-like node path), or the node path. */
+function fieldPath(d: XsdDiagnostic): string {
+  let path = d.xpath && d.event?.path && d.xpath.startsWith(d.event.path) ? d.xpath.slice(d.event.path.length) || '/' : (d.event ? '/' : d.xpath ?? '/');
+  // "Missing child element(s). Expected is ( action )": the path names the missing field.
+  const expected = /Missing child element\(s\)\. Expected is \( ([^ ,)]+) \)/.exec(d.message);
+  if (expected && d.event) path = `${path === '/' ? '' : path}/${expected[1]}`;
+  return path;
 }
 
-function toIssues(details: XsdDiagnostic[], events: XsdEventLocation[], stage: 'parse' | 'validate', kind: EpcisInputKind): EpcisIssue[] {
+function toIssues(details: XsdDiagnostic[], stage: 'parse' | 'validate', kind: EpcisInputKind): EpcisIssue[] {
   const issues: EpcisIssue[] = [];
   for (const d of details) {
     if (d.level === 1) continue; // warnings
-    if (stage === 'validate' && isWhitespaceArtefact(d.message)) continue;
     const where = d.line > 0 ? `line ${d.line}: ` : '';
     if (stage === 'parse') {
       issues.push({ path: '/', rule: 'xml-syntax', message: `${where}${d.message}` });
       continue;
     }
-    const { event, index, path } = locate(d, events);
-    let field = path;
-    const expected = /Missing child element\(s\)\. Expected is \( ([^ ,)]+) \)/.exec(d.message);
-    if (expected && index !== undefined) field = `${path === '/' ? '' : path}/${expected[1]}`;
-    const issue: EpcisIssue = { path: field, rule: xsdRule(d.message), message: `${where}${d.message}` };
-    if (index !== undefined) {
-      issue.eventIndex = kind === 'event' ? 0 : index;
-      if (event?.eventID) issue.eventID = event.eventID;
+    if (isWhitespaceArtefact(d.message)) continue;
+    const issue: EpcisIssue = { path: fieldPath(d), rule: xsdRule(d.message), message: `${where}${d.message}` };
+    if (d.event) {
+      issue.eventIndex = kind === 'event' ? 0 : d.event.index;
+      if (d.event.eventID) issue.eventID = d.event.eventID;
     }
     issues.push(issue);
   }
@@ -191,7 +154,10 @@ export function validateXmlText(text: string, version: XsdVersion, kind: EpcisIn
   }
   const outcome = validateWithXsd(xml, version);
   if (outcome.ok) return [];
-  const issues = toIssues(outcome.details, outcome.events, outcome.stage, kind);
+  const issues = toIssues(outcome.details, outcome.stage, kind);
+  if (outcome.more > 0) {
+    issues.push({ path: '/', rule: 'too-many-issues', message: `${outcome.more} more ${outcome.stage === 'parse' ? 'XML syntax' : 'XSD'} errors are not listed` });
+  }
   if (issues.length === 0 && outcome.stage === 'parse') {
     issues.push({ path: '/', rule: 'xml-syntax', message: 'not well-formed XML' });
   }

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { EpcisSchemaUnavailableError } from './types';
+import { WHITESPACE_ARTEFACT } from './xsd-artefacts';
 import { XSD_WORKER_SOURCE } from './xsd-worker-source';
 
 export type XsdVersion = '2.0' | '1.2';
@@ -14,19 +15,23 @@ export interface XsdDiagnostic {
   col: number;
   xpath?: string;
   level?: number;
-}
-
-/** An event element of the validated document, in document order. */
-export interface XsdEventLocation {
-  path: string;
-  line: number;
-  eventID?: string;
-  name: string;
+  /**
+   * The event element the diagnostic concerns: its position among the document's events, its node
+   * path (when located by path; absent when only the line placed it) and its eventID if it has one.
+   */
+  event?: { index: number; path?: string; eventID?: string };
 }
 
 export type XsdOutcome =
   | { ok: true }
-  | { ok: false; stage: 'parse' | 'validate'; details: XsdDiagnostic[]; events: XsdEventLocation[] };
+  /** At most MAX_XSD_DETAILS diagnostics; `more` counts those left out. */
+  | { ok: false; stage: 'parse' | 'validate'; details: XsdDiagnostic[]; more: number };
+
+/**
+ * Diagnostics kept per document. Each costs libxml2 a scan of the node's siblings (its node path),
+ * so the cap keeps a document whose thousands of events are all invalid linear, not quadratic.
+ */
+export const MAX_XSD_DETAILS = 200;
 
 /** Where each official XSD lives under the schema directory that scripts/fetch-schemas.sh fills. */
 export const XSD_LAYOUT: Record<XsdVersion, { dir: string; main: string }> = {
@@ -98,11 +103,13 @@ class XsdWorker {
   constructor() {
     const schemas = loadSchemaFiles(epcisSchemaDir());
     const libxml2Url = pathToFileURL(require.resolve('libxml2-wasm')).href;
+    // The low-level module behind the public API (same instance), for the capped error collector.
+    const libxml2RawUrl = new URL('./libxml2.mjs', libxml2Url).href;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(XSD_WORKER_SOURCE, {
       eval: true,
-      workerData: { port: port2, signal: this.flag.buffer, libxml2Url, schemas },
+      workerData: { port: port2, signal: this.flag.buffer, libxml2Url, libxml2RawUrl, maxDetails: MAX_XSD_DETAILS, artefact: WHITESPACE_ARTEFACT, schemas },
       transferList: [port2],
       // Keep the worker's own (wasm) memory bounded; documents are validated one at a time.
       resourceLimits: { maxOldGenerationSizeMb: 512 },
@@ -133,7 +140,7 @@ class XsdWorker {
       this.started = true;
       if ('error' in reply) throw new EpcisSchemaUnavailableError(`XSD validator failed: ${reply.error}`);
       if (reply.ok) return { ok: true };
-      return { ok: false, stage: reply.stage, details: reply.details, events: reply.events };
+      return { ok: false, stage: reply.stage, details: reply.details, more: reply.more ?? 0 };
     }
   }
 

@@ -6,7 +6,9 @@
  * parsing input documents), then answers one request at a time:
  *
  *   request  { id, xml: string, version: '2.0' | '1.2' }
- *   response { id, ok: true } | { id, ok: false, stage: 'parse' | 'validate', details, events }
+ *   response { id, ok: true } | { id, ok: false, stage: 'parse' | 'validate', details, more }
+ *            (at most maxDetails diagnostics; `more` counts the ones left out)
+ *            (each validation diagnostic tagged with the event it concerns: { index, path, eventID })
  *            | { id, error: string }
  *
  * After posting a response it sets signal[0] to 1 and notifies, so the caller can block on
@@ -17,7 +19,17 @@
 export const XSD_WORKER_SOURCE = String.raw`
 'use strict';
 const { workerData } = require('node:worker_threads');
-const { port, signal, libxml2Url, schemas } = workerData;
+const { port, signal, libxml2Url, libxml2RawUrl, maxDetails, artefact, schemas } = workerData;
+const ARTEFACT = new RegExp(artefact.message);
+const LEXICAL = new Map(Object.entries(artefact.lexical).map(([type, source]) => [type, new RegExp(source)]));
+// Same test as xsd-artefacts.ts: a value rejected only for surrounding whitespace is not an error.
+function isWhitespaceArtefact(message) {
+  const m = ARTEFACT.exec(message);
+  if (!m) return false;
+  const collapsed = m[1].replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  const lexical = LEXICAL.get(m[2]);
+  return collapsed !== m[1] && lexical !== undefined && lexical.test(collapsed);
+}
 const flag = new Int32Array(signal);
 let LX; // the libxml2-wasm module, once loaded
 
@@ -49,8 +61,75 @@ const ready = (async () => {
     lx.xmlCleanupInputProvider();
   }
   const options = lx.ParseOption.XML_PARSE_NONET | (lx.ParseOption.XML_PARSE_NO_XXE || 0);
-  return { lx, validators, options };
+  let capped;
+  try {
+    capped = cappedValidation(await import(libxml2RawUrl));
+  } catch (_) {
+    capped = undefined; // the public API still works, without the cap
+  }
+  return { lx, validators, options, capped };
 })();
+
+// libxml2-wasm's own collector computes a node path per error, which costs a scan of the
+// siblings: a document of n events that are all invalid would take O(n^2). This collector keeps
+// the first maxDetails diagnostics and only counts the rest. It uses libxml2-wasm's low-level
+// exports (same module instance as the public API); validate() falls back to the public API if
+// they ever change.
+function cappedValidation(raw) {
+  const needed = ['addFunction', 'xmlSchemaNewValidCtxt', 'xmlSchemaSetValidStructuredErrors', 'xmlSchemaValidateDoc', 'xmlSchemaFreeValidCtxt', 'xmlGetNodePath', 'XmlErrorStruct'];
+  if (!needed.every((name) => raw[name])) return undefined;
+  const E = raw.XmlErrorStruct;
+  let current;
+  const collector = raw.addFunction((_index, err) => {
+    const s = current;
+    if (!s) return;
+    const message = String(E.message(err) || '').trim();
+    if (isWhitespaceArtefact(message)) {
+      s.artefacts += 1;
+      return;
+    }
+    if (s.details.length >= maxDetails) {
+      s.more += 1;
+      return;
+    }
+    const d = { message, level: E.level(err), line: E.line(err) || 0, col: E.col(err) || 0 };
+    const xpath = raw.xmlGetNodePath(E.node(err));
+    if (xpath != null) d.xpath = xpath;
+    s.details.push(d);
+  }, 'vii');
+  return (validator, doc) => {
+    if (!validator._ptr || !doc._ptr) return undefined;
+    const state = { details: [], more: 0, artefacts: 0 };
+    const ctx = raw.xmlSchemaNewValidCtxt(validator._ptr);
+    current = state;
+    try {
+      raw.xmlSchemaSetValidStructuredErrors(ctx, collector, 0);
+      const ret = raw.xmlSchemaValidateDoc(ctx, doc._ptr);
+      if (ret < 0) throw new Error('libxml2: invalid input or internal error');
+      // Invalid with nothing reported (other than whitespace artefacts, which are not errors): say so.
+      if (ret > 0 && state.details.length === 0 && state.more === 0 && state.artefacts === 0) {
+        state.details.push({ message: 'the document is not valid', level: 2, line: 0, col: 0 });
+      }
+      return state;
+    } finally {
+      current = undefined;
+      raw.xmlSchemaFreeValidCtxt(ctx);
+    }
+  };
+}
+
+function validate(ctx, validator, doc) {
+  const result = ctx.capped && ctx.capped(validator, doc);
+  if (result) return result;
+  try {
+    validator.validate(doc);
+    return { details: [], more: 0 };
+  } catch (e) {
+    if (!(e instanceof ctx.lx.XmlValidateError)) throw e;
+    const details = plainDetails(e.details).filter((d) => !isWhitespaceArtefact(d.message));
+    return { details: details.slice(0, maxDetails), more: Math.max(0, details.length - maxDetails) };
+  }
+}
 ready.catch(() => undefined);
 // Never die silently: the caller is blocked waiting for an answer.
 process.on('uncaughtException', (e) => reply({ id: -1, error: String((e && e.stack) || e) }));
@@ -70,8 +149,8 @@ function qname(el) {
   return el.prefix ? el.prefix + ':' + el.name : el.name;
 }
 
-// Events in document order with the node path libxml2 reports for them (xmlGetNodePath style:
-// a position suffix only when a sibling has the same name), their line and eventID. EPCIS 1.2 puts
+// The events of the document in order, with the node path libxml2 reports for them
+// (xmlGetNodePath style: a position suffix only when a sibling has the same name). EPCIS 1.2 puts
 // TransformationEvent in EventList/extension and newer events in EventList/extension/extension.
 function listEvents(doc) {
   const events = [];
@@ -81,24 +160,52 @@ function listEvents(doc) {
   if (!list) return events;
   const visit = (parent, parentPath) => {
     const kids = elementChildren(parent);
-    const key = (k) => qname(k) + '|' + k.namespaceUri;
-    const counts = {};
-    for (const k of kids) counts[key(k)] = (counts[key(k)] || 0) + 1;
-    const seen = {};
-    for (const k of kids) {
-      seen[key(k)] = (seen[key(k)] || 0) + 1;
-      const path = parentPath + '/' + qname(k) + (counts[key(k)] > 1 ? '[' + seen[key(k)] + ']' : '');
-      if (k.name === 'extension' && !k.namespaceUri) {
-        visit(k, path);
-        continue;
-      }
-      const base = childNamed(k, 'baseExtension');
-      const idEl = childNamed(k, 'eventID') || (base && childNamed(base, 'eventID'));
-      events.push({ path, line: k.line, eventID: idEl ? idEl.content.trim() : undefined, name: k.name });
-    }
+    const keys = kids.map((k) => qname(k) + '|' + k.namespaceUri);
+    const counts = new Map();
+    for (const key of keys) counts.set(key, (counts.get(key) || 0) + 1);
+    const seen = new Map();
+    kids.forEach((k, i) => {
+      const n = (seen.get(keys[i]) || 0) + 1;
+      seen.set(keys[i], n);
+      const path = parentPath + '/' + qname(k) + (counts.get(keys[i]) > 1 ? '[' + n + ']' : '');
+      if (k.name === 'extension' && !k.namespaceUri) visit(k, path);
+      else events.push({ node: k, path });
+    });
   };
   visit(list, '/' + qname(root) + '/EPCISBody/EventList');
   return events;
+}
+
+function eventIdOf(node) {
+  const base = childNamed(node, 'baseExtension');
+  const idEl = childNamed(node, 'eventID') || (base && childNamed(base, 'eventID'));
+  return idEl ? idEl.content.trim() : undefined;
+}
+
+// Tags each diagnostic with the event it concerns: by node path, or by line when libxml2 gave none.
+function locateEvents(doc, details) {
+  const events = listEvents(doc);
+  if (events.length === 0) return;
+  const byPath = new Map(events.map((e, i) => [e.path, i]));
+  let lines;
+  for (const d of details) {
+    let index;
+    if (d.xpath) {
+      for (let p = d.xpath; p.length > 0; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
+        if (byPath.has(p)) {
+          index = byPath.get(p);
+          break;
+        }
+      }
+    } else if (d.line > 0) {
+      lines = lines || events.map((e) => e.node.line);
+      for (let i = 0; i < lines.length && lines[i] <= d.line; i++) index = i;
+    }
+    if (index === undefined) continue;
+    const e = events[index];
+    if (e.eventID === undefined) e.eventID = eventIdOf(e.node) || '';
+    d.event = { index, path: d.xpath ? e.path : undefined, eventID: e.eventID || undefined };
+  }
 }
 
 function plainDetails(details) {
@@ -108,23 +215,26 @@ function plainDetails(details) {
 port.on('message', async (req) => {
   const id = req && req.id;
   try {
-    const { lx, validators, options } = await ready;
+    const ctx = await ready;
+    const { lx, validators, options } = ctx;
     const validator = validators[req.version];
     if (!validator) return reply({ id, error: 'no XSD for EPCIS ' + req.version });
     let doc;
     try {
       doc = lx.XmlDocument.fromString(req.xml, { option: options });
     } catch (e) {
-      return reply({ id, ok: false, stage: 'parse', details: plainDetails(e && e.details).length ? plainDetails(e.details) : [{ message: String(e && e.message || e), line: 0, col: 0 }], events: [] });
+      const details = plainDetails(e && e.details);
+      return reply({ id, ok: false, stage: 'parse', details: details.length ? details.slice(0, maxDetails) : [{ message: String((e && e.message) || e), line: 0, col: 0 }], more: Math.max(0, details.length - maxDetails) });
     }
     try {
-      validator.validate(doc);
-      reply({ id, ok: true });
-    } catch (e) {
-      if (!(e instanceof lx.XmlValidateError)) throw e;
-      let events = [];
-      try { events = listEvents(doc); } catch (_) { events = []; }
-      reply({ id, ok: false, stage: 'validate', details: plainDetails(e.details), events });
+      const { details, more } = validate(ctx, validator, doc);
+      if (details.length === 0) return reply({ id, ok: true });
+      try {
+        locateEvents(doc, details);
+      } catch (_) {
+        // Locating is a nicety; the diagnostics stand without it.
+      }
+      reply({ id, ok: false, stage: 'validate', details, more });
     } finally {
       doc.dispose();
     }
