@@ -35,8 +35,10 @@ fi
 
 command -v mvn >/dev/null || die "mvn is not installed (apt-get install maven openjdk-17-jre-headless)"
 log "fetching EPCIS XSDs from Maven Central into $DEST"
-mvn -q -B -f "$POM" dependency:unpack -Dschemas.dir="$DEST" \
-  || die "mvn dependency:unpack failed (see output above)"
+if ! output="$(mvn -q -B -Dstyle.color=never -f "$POM" dependency:unpack -Dschemas.dir="$DEST" 2>&1)"; then
+  printf '%s\n' "$output" >&2
+  die "mvn dependency:unpack failed (output above)"
+fi
 
 if ! verify; then
   (cd "$DEST" && sha256sum --check --strict "$SUMS") >&2 || true

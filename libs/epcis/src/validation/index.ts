@@ -1,12 +1,13 @@
 export { validateEpcisInput, decodeEpcisInput } from './validate-input';
 export { checkEvents, type CheckEventsContext } from './check-events';
-export { validateJsonValue, EPCIS_CAPTURE_SCHEMA_ID } from './json-schema';
+export { validateJsonValue, EPCIS_CAPTURE_SCHEMA_ID, MAX_SCHEMA_ISSUES } from './json-schema';
 export { validateXmlText, detectXmlVersion, scanProlog } from './xml-input';
 export {
   closeXsdValidator,
   epcisSchemaDir,
   validateWithXsd,
   warmUpXsdValidator,
+  MAX_XSD_DETAILS,
   XSD_LAYOUT,
   type XsdDiagnostic,
   type XsdOutcome,

@@ -26,6 +26,9 @@ function validators(): Record<EpcisInputKind, ValidateFunction> {
   return compiled;
 }
 
+/** Issues listed per document, as for the XSD layer (MAX_XSD_DETAILS); the rest are counted. */
+export const MAX_SCHEMA_ISSUES = 200;
+
 const EVENT_POINTER = /^\/epcisBody\/eventList\/(\d+)(?=\/|$)/;
 // Errors that only say "a branch failed": the branch's own errors say what is wrong.
 const WRAPPER_KEYWORDS = new Set(['if', 'anyOf', 'oneOf', 'allOf', 'propertyNames', 'then', 'else']);
@@ -125,5 +128,10 @@ export function validateJsonValue(data: unknown, kind: EpcisInputKind): EpcisIss
     issues.push(issue);
   }
   if (issues.length === 0) issues.push({ path: '/', rule: 'schema', message: 'does not match the EPCIS 2.0 capture schema' });
+  if (issues.length > MAX_SCHEMA_ISSUES) {
+    const more = issues.length - MAX_SCHEMA_ISSUES;
+    issues.length = MAX_SCHEMA_ISSUES;
+    issues.push({ path: '/', rule: 'too-many-issues', message: `${more} more schema errors are not listed` });
+  }
   return issues;
 }

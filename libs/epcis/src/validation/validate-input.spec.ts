@@ -176,6 +176,19 @@ describe('validateEpcisInput: XML', () => {
   });
 });
 
+describe('validateEpcisInput: many errors', () => {
+  it('lists the first 200 issues of a document and counts the rest (JSON and XML)', () => {
+    const json = validateEpcisInput(jsonDocument(Array.from({ length: 300 }, () => jsonEvent({ action: 'NOPE' }))), 'json', 'document');
+    const xml = validateEpcisInput(xmlDocument(Array.from({ length: 300 }, () => xmlEvent('ObjectEvent', 'NOPE')).join('\n')), 'xml-2.0', 'document');
+    for (const issues of [json, xml]) {
+      expect(issues).toHaveLength(201);
+      expect(issues[0]).toMatchObject({ eventIndex: 0, path: '/action' });
+      expect(issues[199]).toMatchObject({ eventIndex: 199, path: '/action' });
+      expect(issues[200]).toEqual({ path: '/', rule: 'too-many-issues', message: expect.stringContaining('100 more') });
+    }
+  });
+});
+
 describe('validateEpcisInput: input errors', () => {
   it('throws EpcisInputError for bytes that are not UTF-8, and only then', () => {
     const latin1 = Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]);

@@ -136,6 +136,12 @@ class XsdWorker {
       const received = receiveMessageOnPort(this.port);
       if (!received) continue;
       const reply = received.message as WorkerReply;
+      if (reply.id === -1 && 'error' in reply) {
+        // The worker hit an error outside any request: it is no longer trustworthy.
+        this.dead = true;
+        void this.worker.terminate();
+        throw new EpcisSchemaUnavailableError(`XSD validator crashed: ${reply.error}`);
+      }
       if (reply.id !== id) continue; // a stale answer to an earlier, abandoned request
       this.started = true;
       if ('error' in reply) throw new EpcisSchemaUnavailableError(`XSD validator failed: ${reply.error}`);

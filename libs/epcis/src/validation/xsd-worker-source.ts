@@ -46,15 +46,14 @@ const ready = (async () => {
   for (const s of schemas) for (const [name, bytes] of Object.entries(s.files)) files[s.base + name] = bytes;
   lx.xmlRegisterInputProvider(new lx.XmlBufferInputProvider(files));
   const validators = {};
+  const schemaDocs = [];
   try {
     for (const s of schemas) {
       const url = s.base + s.main;
+      // The schema document stays alive with its validator (libxml2 may refer to its strings).
       const doc = lx.XmlDocument.fromBuffer(files[url], { url });
-      try {
-        validators[s.version] = lx.XsdValidator.fromDoc(doc);
-      } finally {
-        doc.dispose();
-      }
+      validators[s.version] = lx.XsdValidator.fromDoc(doc);
+      schemaDocs.push(doc);
     }
   } finally {
     // Input documents get no resolver at all: no xi:include, external entity or schemaLocation is read.
@@ -67,7 +66,7 @@ const ready = (async () => {
   } catch (_) {
     capped = undefined; // the public API still works, without the cap
   }
-  return { lx, validators, options, capped };
+  return { lx, validators, schemaDocs, options, capped };
 })();
 
 // libxml2-wasm's own collector computes a node path per error, which costs a scan of the
