@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/pg-up.sh
 bash scripts/kafka-up.sh
+bash scripts/fetch-schemas.sh   # the official EPCIS 1.2 / 2.0 XSDs, from Maven Central
 npm run --silent build   # end-to-end tests also run the apps as separate processes from dist/
 exec npx jest "$@"

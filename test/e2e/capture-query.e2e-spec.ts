@@ -52,14 +52,14 @@ describe('EPCIS capture and query interfaces on the real stack', () => {
   });
 
   it('answers 409 when the same event is captured again, and 406 for an unsupported EPCIS version', async () => {
-    const e = sign(event('commission', ['D1'], 0));
+    const e = sign({ '@context': CONTEXT, ...event('commission', ['D1'], 0) });
     const first = await http('POST', `${stack.ingest}/events`, e);
     expect(first.status).toBe(201);
     expect(first.headers.get('gs1-epcis-version')).toBe('2.0.0');
     const again = await http('POST', `${stack.ingest}/events`, e);
     expect(again.status).toBe(409);
     expect(again.body.eventId).toBe(first.body.eventId);
-    const version = await http('POST', `${stack.ingest}/events`, sign(event('commission', ['D2'], 0)), { 'GS1-EPCIS-Version': '3.0.0' });
+    const version = await http('POST', `${stack.ingest}/events`, sign({ '@context': CONTEXT, ...event('commission', ['D2'], 0) }), { 'GS1-EPCIS-Version': '3.0.0' });
     expect(version.status).toBe(406);
   });
 

@@ -24,7 +24,7 @@ describe('the ledger proves what it holds', () => {
     // one request at a time, each waited into the log, so that the log has several blocks
     for (let i = 0; i < 5; i++) {
       const e = {
-        '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld'],
+        '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld', { dscsa: 'https://ns.dscsa-trace.org/epcis/' }],
         type: 'ObjectEvent',
         eventTime: `2026-11-03T09:0${i}:00Z`,
         eventTimeZoneOffset: '+00:00',

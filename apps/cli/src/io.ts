@@ -2,17 +2,21 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { CliError } from './cli-error';
 
 /** Reads a file, or standard input when the name is '-'. */
-export async function readInput(file: string): Promise<string> {
+export async function readInputBytes(file: string): Promise<Buffer> {
   if (file === '-') {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
   try {
-    return await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (e) {
     throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+export async function readInput(file: string): Promise<string> {
+  return (await readInputBytes(file)).toString('utf8');
 }
 
 export async function readJson(file: string): Promise<unknown> {

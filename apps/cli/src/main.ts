@@ -6,6 +6,7 @@ import { keygen } from './commands/keys';
 import { registerPartner } from './commands/partner';
 import { sign, submit, verifyScan } from './commands/events';
 import { audit } from './commands/audit';
+import { convert, hash, scan, validate } from './commands/epcis';
 
 const USAGE = `usage: dscsa <command> [options]
 
@@ -14,6 +15,10 @@ const USAGE = `usage: dscsa <command> [options]
   sign FILE --key KEYFILE [--out FILE]          FILE may be - for standard input
   submit FILE [--key KEYFILE]                   signs first when --key is given
   verify CODE                                   scanned DataMatrix text, element string or Digital Link
+  hash FILE                                     one CBV 2.0 event hash ID per line (EPCIS JSON-LD, 2.0 XML or 1.2 XML)
+  validate FILE                                 schema and GS1 checks; exit 1 with every error
+  convert FILE --to jsonld [--out FILE]         EPCIS 1.2 / 2.0 XML or JSON to EPCIS 2.0 JSON-LD
+  scan TEXT [--prefix-length N]                 gtin, ndc, serial, lot, expiry, SGTIN URI and Digital Link of a scan
   audit [--no-signatures]                       recompute the ledger from PostgreSQL; exit 1 on the first inconsistency
 
   --ingest URL (INGEST_URL, default http://127.0.0.1:3000)  --verify URL (VERIFY_URL, default http://127.0.0.1:3002)
@@ -27,6 +32,8 @@ const OPTIONS = {
   name: { type: 'string' },
   role: { type: 'string' },
   prefix: { type: 'string' },
+  'prefix-length': { type: 'string' },
+  to: { type: 'string' },
   key: { type: 'string' },
   'valid-from': { type: 'string' },
   'valid-until': { type: 'string' },
@@ -64,6 +71,14 @@ export async function main(argv: string[]): Promise<void> {
       return submit(arg('FILE'), o);
     case 'verify':
       return verifyScan(arg('CODE'), o);
+    case 'hash':
+      return hash(arg('FILE'));
+    case 'validate':
+      return validate(arg('FILE'));
+    case 'convert':
+      return convert(arg('FILE'), o);
+    case 'scan':
+      return scan(arg('TEXT'), { prefixLength: o['prefix-length'] });
     case 'audit':
       return audit({ databaseUrl: o['database-url'], signatures: !o['no-signatures'] });
     default:

@@ -8,3 +8,4 @@ export * from './vocabulary';
 export * from './query';
 export * from './batch-signature';
 export * from './document';
+export * from './validation';
