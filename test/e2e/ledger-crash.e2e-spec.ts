@@ -89,8 +89,9 @@ describe('the ledger survives kill -9 mid-block, and two ledgers never both appe
     epochs.add(String((await holder()).epoch));
     expect(epochs.size).toBeGreaterThanOrEqual(3);
 
-    const report = await auditLog(async (sql, params) => (await db.query(sql, params)).rows);
+    const report = await auditLog(async (sql, params) => (await db.query(sql, params)).rows, { ledgerVkey: stack.ledgerVkey });
     expect(report).toMatchObject({ ok: true, counts: { records: acknowledged.length, signatures: acknowledged.length } });
+    expect(report.counts.checkpoints).toBe(report.counts.blocks);
   });
 
   it('lets only the lease holder append while the other waits', async () => {

@@ -3,6 +3,7 @@ import { attachSignature } from '@app/epcis';
 import { gs1CheckDigit } from '@app/gs1';
 import { hashLeaf, verifyConsistency, verifyInclusion } from '@app/merkle';
 import { auditLog } from '@app/ledger-store';
+import { COSIGNATURE_V1, cosign, formatSignatureLine, noteVerifier, openCheckpoint, parseVkey, signerKey } from '@app/checkpoint';
 import { Client } from 'pg';
 import { eventually, http, startStack, Stack } from '../support/stack';
 
@@ -66,6 +67,38 @@ describe('the ledger proves what it holds', () => {
       }
   });
 
+  it('signs a checkpoint the inclusion proofs verify against with only the ledger public key', async () => {
+    const log = (await http('GET', `${stack.ledger}/log`)).body;
+    expect(log).toEqual({ origin: stack.origin, vkey: stack.ledgerVkey });
+    const note = await (await fetch(`${stack.ledger}/checkpoint`)).text();
+    const { checkpoint } = openCheckpoint(note, stack.origin, noteVerifier(parseVkey(stack.ledgerVkey)));
+    expect(checkpoint.size).toBe(5);
+    for (const eventId of ids) {
+      const p = (await http('GET', `${stack.ledger}/proofs/inclusion?eventId=${encodeURIComponent(eventId)}&treeSize=${checkpoint.size}`)).body;
+      expect(verifyInclusion(hashLeaf(fromB64(p.leafData)), p.leafIndex, checkpoint.size, p.proof.map(fromB64), checkpoint.rootHash)).toBe(true);
+    }
+    const forged = note.replace(/\n5\n/, '\n6\n');
+    expect(() => openCheckpoint(forged, stack.origin, noteVerifier(parseVkey(stack.ledgerVkey)))).toThrow();
+  });
+
+  it('stores and serves the cosignature of a registered witness, and refuses a forged one', async () => {
+    const seed = crypto.getRandomValues(new Uint8Array(32));
+    const witnessKid = `${GLN}/witness`;
+    const { ed25519 } = await import('@noble/curves/ed25519');
+    const x = Buffer.from(ed25519.getPublicKey(seed)).toString('base64url');
+    const partner = { gln: GLN, name: 'Acme', roles: ['manufacturer'], keys: [{ kid: witnessKid, publicJwk: { kty: 'OKP', crv: 'Ed25519', x }, validFrom: '2026-01-01T00:00:00Z' }] };
+    expect((await http('POST', `${stack.ingest}/admin/partners`, partner, { authorization: `Bearer ${stack.adminToken}` })).status).toBe(200);
+    const note = await (await fetch(`${stack.ledger}/checkpoints/5`)).text();
+    const body = note.slice(0, note.indexOf('\n\n') + 1);
+    const line = formatSignatureLine(cosign(body, signerKey(COSIGNATURE_V1, witnessKid, seed), Math.floor(Date.now() / 1000)));
+    const stored = await http('POST', `${stack.ledger}/checkpoints/5/cosignatures`, { cosignature: line });
+    expect(stored.status).toBe(201);
+    expect(await (await fetch(`${stack.ledger}/checkpoints/5`)).text()).toBe(note + line);
+    const other = formatSignatureLine(cosign(body.replace('\n5\n', '\n4\n'), signerKey(COSIGNATURE_V1, witnessKid, seed), 1));
+    expect((await http('POST', `${stack.ledger}/checkpoints/5/cosignatures`, { cosignature: other })).status).toBe(422);
+    expect((await http('POST', `${stack.ledger}/checkpoints/5/cosignatures`, { cosignature: line.replace(witnessKid, `${GLN}/nobody`) })).status).toBe(422);
+  });
+
   it('chains every block to its predecessor', async () => {
     const head = (await http('GET', `${stack.ledger}/blocks/latest`)).body;
     let previous = '0'.repeat(64);
@@ -85,7 +118,7 @@ describe('the ledger proves what it holds', () => {
 
   describe('audit', () => {
     let db: Client;
-    const audit = () => auditLog(async (sql, params) => (await db.query(sql, params)).rows);
+    const audit = () => auditLog(async (sql, params) => (await db.query(sql, params)).rows, { ledgerVkey: stack.ledgerVkey });
 
     beforeAll(async () => {
       db = new Client({ connectionString: stack.databaseUrl });
@@ -98,7 +131,7 @@ describe('the ledger proves what it holds', () => {
     it('gives an untouched log a clean bill with counts', async () => {
       const report = await audit();
       expect(report.ok).toBe(true);
-      expect(report.counts).toMatchObject({ records: 5, signatures: 5, epcLinks: 5 });
+      expect(report.counts).toMatchObject({ records: 5, signatures: 5, epcLinks: 5, checkpoints: report.counts.blocks });
       expect(report.counts.blocks).toBeGreaterThanOrEqual(2);
       expect(report.counts.treeNodes).toBe(3); // 5 leaves: perfect subtrees (1,0), (1,1) and (2,0) above the leaves
     });
@@ -123,6 +156,10 @@ describe('the ledger proves what it holds', () => {
       ['tree_node: Merkle node inserted', `INSERT INTO ledger.tree_node VALUES (9, $1, sha256('x'))`],
       ['epc_event: EPC index entry changed', `UPDATE ledger.epc_event SET epc = epc || '0' WHERE seq = $1`],
       ['epc_event: EPC index entries deleted', `DELETE FROM ledger.epc_event WHERE seq = $1`],
+      ['checkpoint: root replaced', `UPDATE ledger.checkpoint SET root_hash = sha256(root_hash) WHERE block_height = (SELECT block_height FROM ledger.event_record WHERE seq = $1)`],
+      ['checkpoint: note re-signed by someone else', `UPDATE ledger.checkpoint SET note = replace(note, '—', '— x') WHERE block_height = (SELECT block_height FROM ledger.event_record WHERE seq = $1)`],
+      ['checkpoint: deleted', `DELETE FROM ledger.checkpoint WHERE block_height = (SELECT block_height FROM ledger.event_record WHERE seq = $1)`],
+      ['checkpoint: inserted', `INSERT INTO ledger.checkpoint SELECT tree_size + 1000 + $1, block_height + 1000, root_hash, note, created_at FROM ledger.checkpoint LIMIT 1`],
       ['epc_event: EPC index entry inserted', `INSERT INTO ledger.epc_event SELECT epc, seq, 'parent' FROM ledger.epc_event WHERE seq = $1`],
     ];
 

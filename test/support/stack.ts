@@ -2,6 +2,7 @@ import { INestApplication, Type } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
+import { ED25519, formatSkey, formatVkey, generateSignerKey } from '@app/checkpoint';
 
 /**
  * The three apps as Nest applications on real ports, against the real PostgreSQL and Kafka, each run
@@ -13,6 +14,9 @@ export interface Stack {
   verify: string;
   adminToken: string;
   databaseUrl: string;
+  /** Origin and verifier key of the ledger's checkpoints. */
+  origin: string;
+  ledgerVkey: string;
   topics: { events: string; deadLetter: string };
   kafka: Kafka;
   stop(): Promise<void>;
@@ -42,6 +46,8 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
   await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.events, numPartitions: 3 }, { topic: topics.deadLetter, numPartitions: 1 }] });
 
   const adminToken = `e2e-admin-${randomUUID()}`;
+  const origin = `dscsa-trace.example/${database.replace(/_/g, '-')}`;
+  const ledgerKey = generateSignerKey(ED25519, origin);
   Object.assign(process.env, {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: BROKERS,
@@ -49,6 +55,8 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     KAFKA_TOPIC_DEAD_LETTER: topics.deadLetter,
     LEDGER_CONSUMER_GROUP: `e2e-${run}`,
     ADMIN_TOKEN: adminToken,
+    LEDGER_ORIGIN: origin,
+    LEDGER_SIGNING_KEY: formatSkey(ledgerKey),
     INGEST_PORT: '0',
     LEDGER_PORT: '0',
     VERIFY_PORT: '0',
@@ -73,6 +81,8 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     verify,
     adminToken,
     databaseUrl,
+    origin,
+    ledgerVkey: formatVkey(ledgerKey),
     topics,
     kafka,
     async stop() {

@@ -19,7 +19,7 @@ const USAGE = `usage: dscsa <command> [options]
   validate FILE                                 schema and GS1 checks; exit 1 with every error
   convert FILE --to jsonld [--out FILE]         EPCIS 1.2 / 2.0 XML or JSON to EPCIS 2.0 JSON-LD
   scan TEXT [--prefix-length N]                 gtin, ndc, serial, lot, expiry, SGTIN URI and Digital Link of a scan
-  audit [--no-signatures]                       recompute the ledger from PostgreSQL; exit 1 on the first inconsistency
+  audit --ledger-key VKEY [--no-signatures]     recompute the ledger from PostgreSQL; exit 1 on the first inconsistency
 
   --ingest URL (INGEST_URL, default http://127.0.0.1:3000)  --verify URL (VERIFY_URL, default http://127.0.0.1:3002)
   --admin-token T (ADMIN_TOKEN)  --database-url URL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dscsa)`;
@@ -42,6 +42,7 @@ const OPTIONS = {
   'admin-token': { type: 'string', default: process.env.ADMIN_TOKEN },
   'database-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dscsa' },
   'no-signatures': { type: 'boolean', default: false },
+  'ledger-key': { type: 'string', default: process.env.LEDGER_VKEY },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -80,7 +81,7 @@ export async function main(argv: string[]): Promise<void> {
     case 'scan':
       return scan(arg('TEXT'), { prefixLength: o['prefix-length'] });
     case 'audit':
-      return audit({ databaseUrl: o['database-url'], signatures: !o['no-signatures'] });
+      return audit({ databaseUrl: o['database-url'], signatures: !o['no-signatures'], ledgerKey: o['ledger-key'] });
     default:
       throw new CliError(`unknown command ${command}; see dscsa --help`, 2);
   }

@@ -1,12 +1,13 @@
 import { canonicalize, utf8Encode, verifyDetached, type JwkInput } from '@app/crypto';
 import { batchPayloadFor, eventHashId, splitSignature, summarizeEvent } from '@app/epcis';
 import { bytesEqual, CompactRange, hashLeaf, type Node } from '@app/merkle';
+import { CheckpointError, noteVerifier, openCheckpoint, parseVkey, type Verifier } from '@app/checkpoint';
 import { blockHash, GENESIS_PREV_HASH, leafBytes, leafRecordOf, RECORD_COLUMNS, RecordRow } from './formats';
 import type { Query } from './node-reader';
 
 /** The first inconsistency found: where it is and what is wrong. */
 export interface AuditFinding {
-  table: 'event_record' | 'block' | 'tree_node' | 'epc_event';
+  table: 'event_record' | 'block' | 'tree_node' | 'epc_event' | 'checkpoint';
   /** Primary key of the offending row, or of the row that should be there. */
   key: string;
   block?: number;
@@ -16,13 +17,15 @@ export interface AuditFinding {
 export interface AuditReport {
   ok: boolean;
   finding?: AuditFinding;
-  counts: { records: number; blocks: number; treeNodes: number; epcLinks: number; signatures: number };
+  counts: { records: number; blocks: number; treeNodes: number; epcLinks: number; signatures: number; checkpoints: number };
   seconds: number;
 }
 
 export interface AuditOptions {
   /** Verify every partner signature (the slow part); on by default. */
   signatures?: boolean;
+  /** The ledger's checkpoint verifier key (C2SP vkey); without it checkpoints are checked for content only. */
+  ledgerVkey?: string;
   chunk?: number;
 }
 
@@ -65,10 +68,14 @@ const fail = (finding: AuditFinding): never => {
 export async function auditLog(query: Query, options: AuditOptions = {}): Promise<AuditReport> {
   const started = process.hrtime.bigint();
   const chunk = options.chunk ?? 5000;
-  const counts = { records: 0, blocks: 0, treeNodes: 0, epcLinks: 0, signatures: 0 };
+  const counts = { records: 0, blocks: 0, treeNodes: 0, epcLinks: 0, signatures: 0, checkpoints: 0 };
   const keys = options.signatures === false ? undefined : await loadKeys(query);
+  const ledger = options.ledgerVkey ? noteVerifier(parseVkey(options.ledgerVkey)) : undefined;
   try {
     const blocks = (await query('SELECT * FROM ledger.block ORDER BY height', [])) as BlockRow[];
+    const checkpoints = new Map(
+      ((await query('SELECT tree_size, block_height, root_hash, note FROM ledger.checkpoint', [])) as CheckpointRow[]).map((c) => [Number(c.block_height), c]),
+    );
     const range = CompactRange.empty();
     let previous: Buffer = GENESIS_PREV_HASH;
     let blockIndex = 0;
@@ -95,6 +102,8 @@ export async function auditLog(query: Query, options: AuditOptions = {}): Promis
         counts.records++;
         if (range.size === Number(block.tree_size)) {
           previous = checkBlock(block, blockIndex, range, previous);
+          checkCheckpoint(checkpoints.get(blockIndex), blockIndex, range, ledger);
+          counts.checkpoints++;
           blockIndex++;
         }
       }
@@ -104,6 +113,7 @@ export async function auditLog(query: Query, options: AuditOptions = {}): Promis
       next = range.size;
     }
     if (blockIndex !== blocks.length) fail({ table: 'block', key: `height=${blockIndex}`, block: blockIndex, problem: `block ${blockIndex} covers records that do not exist` });
+    if (checkpoints.size !== counts.checkpoints) fail({ table: 'checkpoint', key: '*', problem: `${checkpoints.size} checkpoints stored, the log has ${counts.checkpoints}` });
     counts.blocks = blocks.length;
     counts.treeNodes = expectedNodes;
     await checkCounts(query, expectedNodes, counts.epcLinks);
@@ -135,6 +145,28 @@ function checkBlock(block: BlockRow, height: number, range: CompactRange, previo
   const hash = blockHash(header);
   if (!bytesEqual(hash, block.block_hash)) fail({ ...where, problem: 'block hash does not match its header' });
   return hash;
+}
+
+interface CheckpointRow {
+  tree_size: string;
+  block_height: string;
+  root_hash: Buffer;
+  note: string;
+}
+
+/** Each block ends with a checkpoint: the whole tree's size and root, signed by the ledger. */
+function checkCheckpoint(row: CheckpointRow | undefined, height: number, range: CompactRange, ledger: Verifier | undefined): void {
+  const where = { table: 'checkpoint' as const, key: `tree_size=${range.size}`, block: height };
+  if (!row) return fail({ ...where, problem: `block ${height} has no checkpoint` });
+  if (Number(row.tree_size) !== range.size || !bytesEqual(row.root_hash, range.root())) fail({ ...where, problem: 'checkpoint row differs from the tree' });
+  if (!ledger) return;
+  try {
+    const { checkpoint } = openCheckpoint(row.note, ledger.name, ledger);
+    if (checkpoint.size !== range.size || !bytesEqual(checkpoint.rootHash, range.root())) fail({ ...where, problem: 'signed checkpoint differs from the tree' });
+  } catch (e) {
+    if (e instanceof CheckpointError) fail({ ...where, problem: `checkpoint note does not verify: ${e.message}` });
+    throw e;
+  }
 }
 
 async function checkNodes(query: Query, nodes: Node[]): Promise<void> {

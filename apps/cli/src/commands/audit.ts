@@ -4,7 +4,8 @@ import { CliError } from '../cli-error';
 import { writeOutput } from '../io';
 
 /** `audit [--database-url URL] [--no-signatures]`: recompute the log from PostgreSQL; exit 1 on the first inconsistency. */
-export async function audit(opts: { databaseUrl: string; signatures: boolean }): Promise<void> {
+export async function audit(opts: { databaseUrl: string; signatures: boolean; ledgerKey?: string }): Promise<void> {
+  if (opts.signatures && !opts.ledgerKey) throw new CliError('audit: --ledger-key VKEY (or LEDGER_VKEY) is needed to verify checkpoints; --no-signatures skips all signatures', 2);
   const client = new Client({ connectionString: opts.databaseUrl });
   try {
     await client.connect();
@@ -14,7 +15,7 @@ export async function audit(opts: { databaseUrl: string; signatures: boolean }):
   try {
     // One snapshot for the whole audit, so appends made meanwhile do not look like tampering.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const report = await auditLog(async (sql, params) => (await client.query(sql, params)).rows, { signatures: opts.signatures });
+    const report = await auditLog(async (sql, params) => (await client.query(sql, params)).rows, { signatures: opts.signatures, ledgerVkey: opts.ledgerKey });
     await writeOutput(undefined, JSON.stringify(report, null, 2));
     if (!report.ok) {
       const f = report.finding!;

@@ -6,6 +6,7 @@ import { CapturedEvent, EventSummary } from '@app/epcis';
 import { blockHash, GENESIS_PREV_HASH, leafBytes, LeafRecord } from '@app/ledger-store';
 import { parseDigitalLink } from '@app/gs1';
 import { WriterLease } from './writer-lease.service';
+import { CheckpointSigner } from './checkpoint-signer.service';
 
 export interface ConsumedEvent {
   captured: CapturedEvent;
@@ -36,6 +37,7 @@ export class LogWriter {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly lease: WriterLease,
+    private readonly checkpoints: CheckpointSigner,
   ) {}
 
   /**
@@ -138,6 +140,15 @@ export class LogWriter {
         height,
       ],
     );
+    // The new tree is the previous block's frontier extended by this block's leaves, inside the
+    // transaction that holds the writer lease: every checkpoint extends the one before it.
+    await tx.query(`INSERT INTO ledger.checkpoint (tree_size, block_height, root_hash, note, created_at) VALUES ($1, $2, $3, $4, $5)`, [
+      range.size,
+      height,
+      rootHash,
+      this.checkpoints.sign(range.size, rootHash),
+      createdAt,
+    ]);
     if (nodes.length)
       await tx.query(
         `INSERT INTO ledger.tree_node (level, idx, hash) SELECT level, idx, decode(hash, 'hex')

@@ -2,12 +2,9 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ProblemException } from '@app/platform';
 import { ProofService } from './proof.service';
+import { parseTreeSize } from './tree-size';
 
-const size = (name: string, value: string | undefined): number | undefined => {
-  if (value === undefined) return undefined;
-  if (!/^\d{1,15}$/.test(value)) throw new ProblemException(400, 'invalid-tree-size', `${name} must be a non-negative integer`);
-  return Number(value);
-};
+const size = (name: string, value: string | undefined): number | undefined => (value === undefined ? undefined : parseTreeSize(name, value));
 
 /** RFC 9162 proofs; hashes are base64, as in checkpoints. */
 @ApiTags('proofs')
