@@ -5,6 +5,9 @@ import { hashLeaf, verifyConsistency, verifyInclusion } from '@app/merkle';
 import { auditLog } from '@app/ledger-store';
 import { COSIGNATURE_V1, cosign, formatSignatureLine, noteVerifier, openCheckpoint, parseVkey, signerKey } from '@app/checkpoint';
 import { Client } from 'pg';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eventually, http, startStack, Stack } from '../support/stack';
 
 const GLN = '0614141000005';
@@ -97,6 +100,60 @@ describe('the ledger proves what it holds', () => {
     const other = formatSignatureLine(cosign(body.replace('\n5\n', '\n4\n'), signerKey(COSIGNATURE_V1, witnessKid, seed), 1));
     expect((await http('POST', `${stack.ledger}/checkpoints/5/cosignatures`, { cosignature: other })).status).toBe(422);
     expect((await http('POST', `${stack.ledger}/checkpoints/5/cosignatures`, { cosignature: line.replace(witnessKid, `${GLN}/nobody`) })).status).toBe(422);
+  });
+
+  describe('from the command line', () => {
+    let run: (...argv: string[]) => Promise<string>;
+    let dir: string;
+
+    beforeAll(async () => {
+      const { main } = await import('../../apps/cli/src/main');
+      dir = await mkdtemp(join(tmpdir(), 'dscsa-proof-'));
+      run = async (...argv) => {
+        const out: string[] = [];
+        const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+        try {
+          await main(argv);
+        } finally {
+          spy.mockRestore();
+        }
+        return out.join('');
+      };
+    });
+
+    it('fetches a proof and verifies it offline with only the ledger key (and the signer key for the signature)', async () => {
+      const bundle = join(dir, 'bundle.json');
+      await run('proof', ids[2], '--ledger', stack.ledger, '--out', bundle);
+      await writeFile(join(dir, 'signer.json'), JSON.stringify(key.publicJwk));
+      const checked = JSON.parse(await run('check-proof', bundle, '--ledger-key', stack.ledgerVkey, '--signer-jwk', join(dir, 'signer.json')));
+      expect(checked).toMatchObject({ included: true, eventId: ids[2], leafIndex: 2, signature: `valid (${kid})` });
+
+      const b = JSON.parse(await readFile(bundle, 'utf8'));
+      const record = JSON.parse(Buffer.from(b.inclusion.leafData, 'base64').toString());
+      record.event.epcList = ['urn:epc:id:sgtin:0614141.012345.FORGED'];
+      await writeFile(join(dir, 'forged.json'), JSON.stringify({ ...b, inclusion: { ...b.inclusion, leafData: Buffer.from(JSON.stringify(record)).toString('base64') } }));
+      await expect(run('check-proof', join(dir, 'forged.json'), '--ledger-key', stack.ledgerVkey)).rejects.toThrow(/NOT in the log/);
+      const otherLedger = stack.ledgerVkey.replace(/\+[^+]+$/, `+${Buffer.alloc(33, 1).toString('base64')}`);
+      await expect(run('check-proof', bundle, '--ledger-key', otherLedger)).rejects.toThrow(/checkpoint does not verify/);
+    });
+
+    it('witnesses: cosigns checkpoints that extend the last one seen, refuses a fork', async () => {
+      await run('keygen', '--gln', GLN, '--label', 'cli-witness', '--out', join(dir, 'witness.json'));
+      const w = JSON.parse(await readFile(join(dir, 'witness.json'), 'utf8'));
+      const partner = { gln: GLN, name: 'Acme', roles: ['manufacturer'], keys: [{ kid: w.kid, publicJwk: w.publicJwk, validFrom: '2026-01-01T00:00:00Z' }] };
+      await http('POST', `${stack.ingest}/admin/partners`, partner, { authorization: `Bearer ${stack.adminToken}` });
+      const state = join(dir, 'witness-state.json');
+      const args = ['witness', '--key', join(dir, 'witness.json'), '--ledger', stack.ledger, '--ledger-key', stack.ledgerVkey, '--state', state];
+      expect(JSON.parse(await run(...args))).toMatchObject({ cosigned: true, treeSize: 5 });
+      expect(await (await fetch(`${stack.ledger}/checkpoint`)).text()).toContain(`— ${w.kid} `);
+      expect(JSON.parse(await run(...args))).toMatchObject({ cosigned: true, treeSize: 5 });
+
+      const seen = JSON.parse(await readFile(state, 'utf8'));
+      await writeFile(state, JSON.stringify({ ...seen, rootHash: Buffer.alloc(32, 7).toString('base64') }));
+      await expect(run(...args)).rejects.toThrow(/refusing to cosign: ROOT_MISMATCH/);
+      await writeFile(state, JSON.stringify({ ...seen, size: 9 }));
+      await expect(run(...args)).rejects.toThrow(/refusing to cosign: SIZE_DECREASED/);
+    });
   });
 
   it('chains every block to its predecessor', async () => {

@@ -7,6 +7,7 @@ import { registerPartner } from './commands/partner';
 import { sign, submit, verifyScan } from './commands/events';
 import { audit } from './commands/audit';
 import { convert, hash, scan, validate } from './commands/epcis';
+import { checkProof, proof, witness } from './commands/transparency';
 
 const USAGE = `usage: dscsa <command> [options]
 
@@ -19,9 +20,13 @@ const USAGE = `usage: dscsa <command> [options]
   validate FILE                                 schema and GS1 checks; exit 1 with every error
   convert FILE --to jsonld [--out FILE]         EPCIS 1.2 / 2.0 XML or JSON to EPCIS 2.0 JSON-LD
   scan TEXT [--prefix-length N]                 gtin, ndc, serial, lot, expiry, SGTIN URI and Digital Link of a scan
+  proof EVENTID [--out FILE]                     the latest checkpoint and the event's inclusion proof, for offline checking
+  check-proof FILE --ledger-key VKEY [--signer-jwk FILE]   verify a proof bundle offline with only the ledger's key
+  witness --key KEYFILE --ledger-key VKEY [--state FILE]   cosign the latest checkpoint if it extends the last one seen
   audit --ledger-key VKEY [--no-signatures]     recompute the ledger from PostgreSQL; exit 1 on the first inconsistency
 
   --ingest URL (INGEST_URL, default http://127.0.0.1:3000)  --verify URL (VERIFY_URL, default http://127.0.0.1:3002)
+  --ledger URL (LEDGER_URL, default http://127.0.0.1:3001)  --ledger-key VKEY (LEDGER_VKEY; GET /log on the ledger shows it)
   --admin-token T (ADMIN_TOKEN)  --database-url URL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dscsa)`;
 
 const OPTIONS = {
@@ -39,6 +44,9 @@ const OPTIONS = {
   'valid-until': { type: 'string' },
   ingest: { type: 'string', default: process.env.INGEST_URL ?? 'http://127.0.0.1:3000' },
   verify: { type: 'string', default: process.env.VERIFY_URL ?? 'http://127.0.0.1:3002' },
+  ledger: { type: 'string', default: process.env.LEDGER_URL ?? 'http://127.0.0.1:3001' },
+  'signer-jwk': { type: 'string' },
+  state: { type: 'string' },
   'admin-token': { type: 'string', default: process.env.ADMIN_TOKEN },
   'database-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dscsa' },
   'no-signatures': { type: 'boolean', default: false },
@@ -80,6 +88,12 @@ export async function main(argv: string[]): Promise<void> {
       return convert(arg('FILE'), o);
     case 'scan':
       return scan(arg('TEXT'), { prefixLength: o['prefix-length'] });
+    case 'proof':
+      return proof(arg('EVENTID'), o);
+    case 'check-proof':
+      return checkProof(arg('FILE'), { ledgerKey: o['ledger-key'], signerJwk: o['signer-jwk'] });
+    case 'witness':
+      return witness({ ledger: o.ledger, key: o.key, ledgerKey: o['ledger-key'], state: o.state });
     case 'audit':
       return audit({ databaseUrl: o['database-url'], signatures: !o['no-signatures'], ledgerKey: o['ledger-key'] });
     default:

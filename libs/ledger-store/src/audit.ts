@@ -1,8 +1,8 @@
-import { canonicalize, utf8Encode, verifyDetached, type JwkInput } from '@app/crypto';
-import { batchPayloadFor, eventHashId, splitSignature, summarizeEvent } from '@app/epcis';
+import type { JwkInput } from '@app/crypto';
+import { summarizeEvent } from '@app/epcis';
 import { bytesEqual, CompactRange, hashLeaf, type Node } from '@app/merkle';
 import { CheckpointError, noteVerifier, openCheckpoint, parseVkey, type Verifier } from '@app/checkpoint';
-import { blockHash, GENESIS_PREV_HASH, leafBytes, leafRecordOf, RECORD_COLUMNS, RecordRow } from './formats';
+import { blockHash, GENESIS_PREV_HASH, leafBytes, leafRecordOf, LeafRecord, RECORD_COLUMNS, recordSignatureProblem, RecordRow } from './formats';
 import type { Query } from './node-reader';
 
 /** The first inconsistency found: where it is and what is wrong. */
@@ -91,10 +91,11 @@ export async function auditLog(query: Query, options: AuditOptions = {}): Promis
         const block = blocks[blockIndex];
         if (!block || Number(row.block_height) !== blockIndex)
           fail({ table: 'event_record', key: `seq=${seq}`, block: blockIndex, problem: `record says block ${row.block_height}, its position says ${blockIndex}` });
-        const leafHash = hashLeaf(leafBytes(leafRecordOf(row)));
+        const record = leafRecordOf(row);
+        const leafHash = hashLeaf(leafBytes(record));
         if (!bytesEqual(leafHash, row.leaf_hash)) fail({ table: 'event_record', key: `seq=${seq}`, block: blockIndex, problem: 'leaf hash does not match the record' });
         if (keys) {
-          verifySignature(row, keys, blockIndex);
+          verifySignature(row, record, keys, blockIndex);
           counts.signatures++;
         }
         for (const { epc, role } of summarizeEvent(row.event).epcs) links.add(`${epc}\u0000${seq}\u0000${role}`);
@@ -212,22 +213,15 @@ async function loadKeys(query: Query): Promise<Map<string, KeyRow>> {
   return new Map(rows.map((k) => [k.kid, k]));
 }
 
-function verifySignature(row: RecordRow, keys: Map<string, KeyRow>, block: number): void {
+function verifySignature(row: RecordRow, record: LeafRecord, keys: Map<string, KeyRow>, block: number): void {
   const where = { table: 'event_record' as const, key: `seq=${row.seq}`, block };
   const key = keys.get(row.kid);
   if (!key || key.gln !== row.signer_gln) return fail({ ...where, problem: `signer key ${row.kid} of ${row.signer_gln} is not in the registry` });
   const at = row.record_time.getTime();
   if (at < key.valid_from.getTime() || (key.valid_until && at >= key.valid_until.getTime()) || (key.revoked_at && at >= key.revoked_at.getTime()))
     fail({ ...where, problem: `key ${row.kid} was not valid at recordTime` });
-  const { unsigned, jws } = splitSignature(row.event);
-  const eventId = eventHashId(unsigned, { context: row.context });
-  if (eventId !== row.event_id) fail({ ...where, problem: 'event hash ID does not match the event' });
-  const result = row.batch_signature
-    ? verifyDetached(row.batch_signature.jws, batchPayloadFor(eventId, row.batch_signature.position), key.public_jwk)
-    : jws
-      ? verifyDetached(jws, utf8Encode(canonicalize(unsigned)), key.public_jwk)
-      : undefined;
-  if (!result?.ok) fail({ ...where, problem: `signature by ${row.kid} does not verify` });
+  const problem = recordSignatureProblem(record, key.public_jwk);
+  if (problem) fail({ ...where, problem });
 }
 
 function elapsed(started: bigint): number {

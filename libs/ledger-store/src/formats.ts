@@ -1,5 +1,5 @@
-import { canonicalize, sha256 } from '@app/crypto';
-import type { CapturedEvent, JsonObject } from '@app/epcis';
+import { canonicalize, sha256, utf8Encode, verifyDetached, type JwkInput } from '@app/crypto';
+import { batchPayloadFor, eventHashId, splitSignature, type CapturedEvent, type JsonObject } from '@app/epcis';
 
 /** One accepted event as the log commits to it (docs/ledger-formats.md). */
 export interface LeafRecord {
@@ -89,4 +89,20 @@ export function leafRecordOf(row: RecordRow): LeafRecord {
     batchSignature: row.batch_signature ?? undefined,
     kafka: { topic: row.kafka_topic, partition: row.kafka_partition, offset: String(row.kafka_offset) },
   };
+}
+
+/**
+ * Whether a record's partner signature holds: its event hash ID matches the event, and the event's own
+ * JWS, or the document JWS over the batch the record's position proves the event was part of, verifies.
+ */
+export function recordSignatureProblem(r: LeafRecord, signerPublicJwk: JwkInput): string | undefined {
+  const { unsigned, jws } = splitSignature(r.event);
+  const eventId = eventHashId(unsigned, { context: r.context });
+  if (eventId !== r.eventId) return 'event hash ID does not match the event';
+  const result = r.batchSignature
+    ? verifyDetached(r.batchSignature.jws, batchPayloadFor(eventId, r.batchSignature.position), signerPublicJwk)
+    : jws
+      ? verifyDetached(jws, utf8Encode(canonicalize(unsigned)), signerPublicJwk)
+      : undefined;
+  return result?.ok ? undefined : `signature by ${r.signer.kid} does not verify`;
 }
