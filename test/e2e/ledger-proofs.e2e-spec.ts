@@ -20,28 +20,30 @@ describe('the ledger proves what it holds', () => {
   const kid = `${GLN}/proofs`;
   const ids: string[] = [];
 
+  async function commission(i: number): Promise<void> {
+    const e = {
+      '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld', { dscsa: 'https://ns.dscsa-trace.org/epcis/' }],
+      type: 'ObjectEvent',
+      eventTime: `2026-11-03T09:0${i}:00Z`,
+      eventTimeZoneOffset: '+00:00',
+      epcList: [`urn:epc:id:sgtin:0614141.012345.P${i}`],
+      action: 'ADD',
+      bizStep: 'commissioning',
+      disposition: 'active',
+    };
+    const res = await http('POST', `${stack.ingest}/events`, attachSignature(e, signJson(e, key.privateJwk, kid)));
+    expect(res.status).toBe(201);
+    ids.push(res.body.eventId);
+    await eventually(async () => ((await http('GET', `${stack.ledger}/blocks/latest`)).body?.treeSize === i + 1 ? true : undefined));
+  }
+
   beforeAll(async () => {
     expect(gs1CheckDigit(GLN.slice(0, 12))).toBe(Number(GLN[12]));
     stack = await startStack('proofs');
     const partner = { gln: GLN, name: 'Acme', roles: ['manufacturer'], keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2026-01-01T00:00:00Z' }], companyPrefixes: ['0614141'] };
     await http('POST', `${stack.ingest}/admin/partners`, partner, { authorization: `Bearer ${stack.adminToken}` });
     // one request at a time, each waited into the log, so that the log has several blocks
-    for (let i = 0; i < 5; i++) {
-      const e = {
-        '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld', { dscsa: 'https://ns.dscsa-trace.org/epcis/' }],
-        type: 'ObjectEvent',
-        eventTime: `2026-11-03T09:0${i}:00Z`,
-        eventTimeZoneOffset: '+00:00',
-        epcList: [`urn:epc:id:sgtin:0614141.012345.P${i}`],
-        action: 'ADD',
-        bizStep: 'commissioning',
-        disposition: 'active',
-      };
-      const res = await http('POST', `${stack.ingest}/events`, attachSignature(e, signJson(e, key.privateJwk, kid)));
-      expect(res.status).toBe(201);
-      ids.push(res.body.eventId);
-      await eventually(async () => ((await http('GET', `${stack.ledger}/blocks/latest`)).body?.treeSize === i + 1 ? true : undefined));
-    }
+    for (let i = 0; i < 5; i++) await commission(i);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -147,11 +149,13 @@ describe('the ledger proves what it holds', () => {
       expect(JSON.parse(await run(...args))).toMatchObject({ cosigned: true, treeSize: 5 });
       expect(await (await fetch(`${stack.ledger}/checkpoint`)).text()).toContain(`— ${w.kid} `);
       expect(JSON.parse(await run(...args))).toMatchObject({ cosigned: true, treeSize: 5 });
+      await commission(5); // the log grows: the witness checks a consistency proof from 5 to 6
+      expect(JSON.parse(await run(...args))).toMatchObject({ cosigned: true, treeSize: 6 });
 
       const seen = JSON.parse(await readFile(state, 'utf8'));
       await writeFile(state, JSON.stringify({ ...seen, rootHash: Buffer.alloc(32, 7).toString('base64') }));
       await expect(run(...args)).rejects.toThrow(/refusing to cosign: ROOT_MISMATCH/);
-      await writeFile(state, JSON.stringify({ ...seen, size: 9 }));
+      await writeFile(state, JSON.stringify({ ...seen, size: 99 }));
       await expect(run(...args)).rejects.toThrow(/refusing to cosign: SIZE_DECREASED/);
     });
   });
@@ -188,9 +192,9 @@ describe('the ledger proves what it holds', () => {
     it('gives an untouched log a clean bill with counts', async () => {
       const report = await audit();
       expect(report.ok).toBe(true);
-      expect(report.counts).toMatchObject({ records: 5, signatures: 5, epcLinks: 5, checkpoints: report.counts.blocks });
+      expect(report.counts).toMatchObject({ records: ids.length, signatures: ids.length, epcLinks: ids.length, checkpoints: report.counts.blocks });
       expect(report.counts.blocks).toBeGreaterThanOrEqual(2);
-      expect(report.counts.treeNodes).toBe(3); // 5 leaves: perfect subtrees (1,0), (1,1) and (2,0) above the leaves
+      expect(report.counts.treeNodes).toBe(4); // 6 leaves: perfect subtrees (1,0), (1,1), (1,2) and (2,0) above the leaves
     });
 
     // Each tampering runs in a transaction the audit reads through, then is rolled back.

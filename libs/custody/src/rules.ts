@@ -1,0 +1,155 @@
+import { authorizeSigner, gtinOf } from './authorization';
+import { AssessInput, CustodyEvent, CustodyStep, PartnerFacts, Reason, reason, StepKind } from './model';
+
+export interface Context {
+  input: AssessInput;
+  path: CustodyStep[];
+  /** The item's commissioning events, earliest first. */
+  commissions: CustodyEvent[];
+}
+
+/** Licences that let a partner in each registry role take part in a transfer; any one, valid at the event time, will do. */
+export const LICENCES_BY_ROLE: Readonly<Record<string, readonly string[]>> = {
+  manufacturer: ['fda-registration'],
+  repackager: ['fda-registration'],
+  wholesaler: ['state-wholesale'],
+  '3pl': ['state-3pl'],
+  dispenser: ['state-pharmacy'],
+};
+
+const TRANSFERS = new Set<StepKind>(['shipped', 'returned', 'received', 'ownership_transferred']);
+
+const NOUN: Record<StepKind, string> = {
+  commissioned: 'commissioning',
+  packed: 'packing',
+  unpacked: 'unpacking',
+  shipped: 'shipping',
+  received: 'receiving',
+  ownership_transferred: 'ownership transfer',
+  dispensed: 'dispensing',
+  decommissioned: 'decommissioning',
+  destroyed: 'destruction',
+  returned: 'return shipment',
+  recalled: 'recall',
+  other: 'event',
+};
+
+const describe = (s: CustodyStep) => `the ${s.kind === 'other' ? (s.bizStep ?? 'other') : NOUN[s.kind]} event of ${s.eventTime} signed by ${s.signer.name ?? s.signer.gln}`;
+const list = (steps: CustodyStep[]) => steps.map(describe).join('; ');
+const ids = (xs: { eventId: string }[]) => xs.map((x) => x.eventId);
+
+export function checkRules(c: Context): Reason[] {
+  return [clones, commissioner, label, expired, recalled, terminal, stolen, signatures, licences, logInclusion].flatMap((rule) => rule(c));
+}
+
+function clones({ commissions }: Context): Reason[] {
+  if (commissions.length < 2) return [];
+  const by = commissions.map((e) => `${e.signer.name ?? e.signer.gln} on ${e.summary.eventTime}`).join(', ');
+  return [reason('COMMISSIONED_MORE_THAN_ONCE', `This serial was commissioned ${commissions.length} times (${by}): possible clone.`, ids(commissions))];
+}
+
+function commissioner({ commissions, input }: Context): Reason[] {
+  return commissions.flatMap((e) => {
+    const auth = authorizeSigner(e.summary, e.signer.gln, input.registry);
+    return auth.ok ? [] : [reason('COMMISSIONED_BY_NON_OWNER', `The commissioning of ${e.summary.eventTime} is not the brand owner's: ${auth.message}.`, [e.eventId])];
+  });
+}
+
+function label({ commissions: [first], input: { label } }: Context): Reason[] {
+  if (!first) return [];
+  const { lot, expiry } = first.summary;
+  const reasons: Reason[] = [];
+  if (label.lot !== undefined && label.lot !== lot)
+    reasons.push(reason('LOT_MISMATCH', `The label says lot ${label.lot}, but the item was commissioned in lot ${lot ?? '(none)'}.`, [first.eventId]));
+  if (label.expiry !== undefined && label.expiry !== expiry)
+    reasons.push(reason('EXPIRY_MISMATCH', `The label says expiry ${label.expiry}, but the item was commissioned with ${expiry ?? '(none)'}.`, [first.eventId]));
+  return reasons;
+}
+
+/** The commissioned expiry wins over the label's; a product is still good on its expiry date. */
+function expired({ commissions: [first], input: { label, today } }: Context): Reason[] {
+  const expiry = first?.summary.expiry ?? label.expiry;
+  if (expiry === undefined || expiry >= today) return [];
+  return [reason('EXPIRED', `The product expired on ${expiry}.`, first?.summary.expiry ? [first.eventId] : [])];
+}
+
+/** A recall of the item's lot (an empty lot list recalls the whole GTIN), or an event that marked it recalled. */
+function recalled({ commissions: [first], input: { item, label, recalls }, path }: Context): Reason[] {
+  const gtin = gtinOf(item);
+  const lot = first?.summary.lot ?? label.lot;
+  const notices = recalls.filter((r) => r.gtin === gtin && (!r.lots.length || (lot !== undefined && r.lots.includes(lot))));
+  const marked = path.filter((s) => s.kind === 'recalled');
+  if (!notices.length && !marked.length) return [];
+  const message = notices.length
+    ? `${lot === undefined ? 'This product' : `Lot ${lot}`} of GTIN ${gtin} is recalled: do not dispense.`
+    : `The item was marked recalled in ${list(marked)}: do not dispense.`;
+  return [reason('RECALLED', message, [...ids(notices), ...ids(marked)])];
+}
+
+/**
+ * Dispensed, decommissioned or destroyed items should never be scanned for sale again: the packaging may
+ * have been refilled. Only dispensing can be undone, by a return shipment followed by a receipt with
+ * disposition sellable_accessible (a verified saleable return).
+ */
+function terminal({ path }: Context): Reason[] {
+  let dispensings: CustodyStep[] = [];
+  let returning = false;
+  for (const step of path) {
+    if (step.kind === 'dispensed') {
+      dispensings.push(step);
+      returning = false;
+    } else if (dispensings.length && step.kind === 'returned') returning = true;
+    else if (returning && step.kind === 'received' && step.disposition === 'sellable_accessible') {
+      dispensings = [];
+      returning = false;
+    }
+  }
+  const of = (kind: StepKind) => path.filter((s) => s.kind === kind);
+  const decommissioned = of('decommissioned');
+  const destroyed = of('destroyed');
+  return [
+    ...(dispensings.length ? [reason('ALREADY_DISPENSED', `This package was already dispensed (${list(dispensings)}): its packaging may be reused.`, ids(dispensings))] : []),
+    ...(decommissioned.length ? [reason('DECOMMISSIONED', `This serial was decommissioned (${list(decommissioned)}) and should not be in circulation.`, ids(decommissioned))] : []),
+    ...(destroyed.length ? [reason('DESTROYED', `This package was reported destroyed (${list(destroyed)}): its packaging may be reused.`, ids(destroyed))] : []),
+  ];
+}
+
+function stolen({ path }: Context): Reason[] {
+  const marked = path.filter((s) => s.disposition === 'stolen');
+  return marked.length ? [reason('REPORTED_STOLEN', `This package was reported stolen in ${list(marked)}.`, ids(marked))] : [];
+}
+
+function signatures({ path }: Context): Reason[] {
+  const bad = path.filter((s) => !s.signatureValid);
+  const revoked = path.filter((s) => s.keyRevokedBeforeEvent);
+  return [
+    ...(bad.length ? [reason('BAD_SIGNATURE', `The signature does not verify on ${list(bad)}: the record may be forged.`, ids(bad))] : []),
+    ...(revoked.length ? [reason('KEY_REVOKED', `The signing key had been revoked before it signed ${list(revoked)}.`, ids(revoked))] : []),
+  ];
+}
+
+function logInclusion({ path }: Context): Reason[] {
+  const missing = path.filter((s) => s.inclusionVerified === false);
+  return missing.length ? [reason('NOT_IN_LOG', `No inclusion proof in the verifiable log checks out for ${list(missing)}.`, ids(missing))] : [];
+}
+
+/** One reason per party that shipped or received the item without a licence its roles call for, valid at the event time. */
+function licences({ path, input: { partners } }: Context): Reason[] {
+  const unlicensed = new Map<string, CustodyStep[]>();
+  for (const step of path)
+    if (TRANSFERS.has(step.kind))
+      for (const gln of new Set([...step.from, ...step.to]))
+        if (!licensedAt(partners.get(gln), Date.parse(step.eventTime))) unlicensed.set(gln, [...(unlicensed.get(gln) ?? []), step]);
+  return [...unlicensed].map(([gln, steps]) => {
+    const p = partners.get(gln);
+    const kinds = [...new Set(p?.roles.flatMap((r) => LICENCES_BY_ROLE[r] ?? []))];
+    const who = p ? `${p.name ?? gln} (${gln})` : `${gln}, not a registered partner,`;
+    const lacking = kinds.length ? `had no valid ${kinds.join(' or ')} licence` : 'has no trading-partner role';
+    return reason('UNLICENSED_PARTNER', `${who} ${p ? lacking : 'took part'} in ${list(steps)}.`, ids(steps));
+  });
+}
+
+function licensedAt(p: PartnerFacts | undefined, at: number): boolean {
+  const kinds = new Set(p?.roles.flatMap((r) => LICENCES_BY_ROLE[r] ?? []));
+  return !!p?.licences.some((l) => kinds.has(l.kind) && Date.parse(l.validFrom) <= at && (l.validUntil === null || at < Date.parse(l.validUntil)));
+}
