@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { configModule, databaseModule, HealthController } from '@app/platform';
 import { PartnerEntity, PartnerKeyEntity, REGISTRY_MIGRATIONS } from '@app/registry';
 import { Capture1763780400000 } from './migrations/1763780400000-capture';
+import { Rejections1763780800000 } from './migrations/1763780800000-rejections';
 import { ingestConfigSchema } from './config';
 import { CaptureModule } from './capture/capture.module';
 import { PartnersModule } from './partners/partners.module';
@@ -10,7 +11,7 @@ import { PartnersModule } from './partners/partners.module';
 @Module({
   imports: [
     configModule(ingestConfigSchema),
-    databaseModule({ app: 'ingest', schema: 'ingest', entities: [PartnerEntity, PartnerKeyEntity], migrations: [...REGISTRY_MIGRATIONS, Capture1763780400000] }),
+    databaseModule({ app: 'ingest', schema: 'ingest', entities: [PartnerEntity, PartnerKeyEntity], migrations: [...REGISTRY_MIGRATIONS, Capture1763780400000, Rejections1763780800000] }),
     TerminusModule,
     PartnersModule,
     CaptureModule,

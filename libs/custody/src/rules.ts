@@ -142,14 +142,20 @@ function licences({ path, input: { partners } }: Context): Reason[] {
         if (!licensedAt(partners.get(gln), Date.parse(step.eventTime))) unlicensed.set(gln, [...(unlicensed.get(gln) ?? []), step]);
   return [...unlicensed].map(([gln, steps]) => {
     const p = partners.get(gln);
-    const kinds = [...new Set(p?.roles.flatMap((r) => LICENCES_BY_ROLE[r] ?? []))];
-    const who = p ? `${p.name ?? gln} (${gln})` : `${gln}, not a registered partner,`;
-    const lacking = kinds.length ? `had no valid ${kinds.join(' or ')} licence` : 'has no trading-partner role';
-    return reason('UNLICENSED_PARTNER', `${who} ${p ? lacking : 'took part'} in ${list(steps)}.`, ids(steps));
+    const kinds = p ? [...licenceKinds(p)] : [];
+    const message = !p
+      ? `${gln} is not a registered trading partner, yet took part in ${list(steps)}.`
+      : kinds.length
+        ? `${p.name ?? gln} (${gln}) had no valid ${kinds.join(' or ')} licence for ${list(steps)}.`
+        : `${p.name ?? gln} (${gln}) has no trading-partner role, yet took part in ${list(steps)}.`;
+    return reason('UNLICENSED_PARTNER', message, ids(steps));
   });
 }
 
+const licenceKinds = (p: PartnerFacts) => new Set(p.roles.flatMap((r) => LICENCES_BY_ROLE[r] ?? []));
+
 function licensedAt(p: PartnerFacts | undefined, at: number): boolean {
-  const kinds = new Set(p?.roles.flatMap((r) => LICENCES_BY_ROLE[r] ?? []));
-  return !!p?.licences.some((l) => kinds.has(l.kind) && Date.parse(l.validFrom) <= at && (l.validUntil === null || at < Date.parse(l.validUntil)));
+  if (!p) return false;
+  const kinds = licenceKinds(p);
+  return p.licences.some((l) => kinds.has(l.kind) && Date.parse(l.validFrom) <= at && (l.validUntil === null || at < Date.parse(l.validUntil)));
 }

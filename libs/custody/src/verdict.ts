@@ -1,53 +1,29 @@
-/** The answer a pharmacist gets for one scanned package. */
-export type Verdict = 'VERIFIED' | 'SUSPECT' | 'ILLEGITIMATE' | 'NOT_FOUND';
+import { trace } from './containment';
+import { followCustody } from './custody';
+import { AssessInput, Assessment, Reason, reason, ReasonCode, SEVERITY, Verdict } from './model';
+import { inTimeOrder, toStep } from './path';
+import { checkRules } from './rules';
 
-export type ReasonCode = 'NEVER_COMMISSIONED' | 'COMMISSIONED_MORE_THAN_ONCE' | 'LOT_MISMATCH' | 'EXPIRY_MISMATCH' | 'EXPIRED';
-
-export interface Reason {
-  code: ReasonCode;
-  message: string;
-  /** Event hash IDs that show the reason. */
-  evidence: string[];
-}
-
-export interface Assessment {
-  verdict: Verdict;
-  reasons: Reason[];
-}
-
-/** What the package's label says, from the scan. */
-export interface ScannedLabel {
-  lot?: string;
-  expiry?: string;
-}
-
-/** What the log says about the serialized item. */
-export interface CommissionedItem {
-  lot: string | null;
-  expiry: string | null;
-  commissionCount: number;
-  commissioningEventId: string;
-}
+// NOT_FOUND outranks SUSPECT (no manufacturer vouches for the serial) but not ILLEGITIMATE, which is evidence of fraud.
+const RANK: Record<Verdict, number> = { VERIFIED: 0, SUSPECT: 1, NOT_FOUND: 2, ILLEGITIMATE: 3 };
+const CODES = Object.keys(SEVERITY) as ReasonCode[];
 
 /**
- * Compares a scanned label with the item's commissioning. `today` is an ISO date (YYYY-MM-DD)
- * in the pharmacy's calendar, passed in so the rule stays a pure function.
+ * Judges one scanned package from every event that reached it, directly or through the cases and pallets
+ * it travelled in. Pure: the verify app loads the events and registry facts and passes them in. The
+ * result does not depend on the order of `events`: they are replayed by eventTime, then log sequence.
  */
-export function assessPackage(label: ScannedLabel, item: CommissionedItem | null, today: string): Assessment {
-  if (!item)
-    return {
-      verdict: 'NOT_FOUND',
-      reasons: [{ code: 'NEVER_COMMISSIONED', message: 'No manufacturer commissioned this serial number: possible counterfeit.', evidence: [] }],
-    };
-  const evidence = [item.commissioningEventId];
-  const reasons: Reason[] = [];
-  if (item.commissionCount > 1)
-    reasons.push({ code: 'COMMISSIONED_MORE_THAN_ONCE', message: `This serial was commissioned ${item.commissionCount} times: possible clone.`, evidence });
-  if (label.lot !== undefined && label.lot !== item.lot)
-    reasons.push({ code: 'LOT_MISMATCH', message: `The label says lot ${label.lot}, but the item was commissioned in lot ${item.lot ?? '(none)'}.`, evidence });
-  if (label.expiry !== undefined && label.expiry !== item.expiry)
-    reasons.push({ code: 'EXPIRY_MISMATCH', message: `The label says expiry ${label.expiry}, but the item was commissioned with ${item.expiry ?? '(none)'}.`, evidence });
-  const expiry = item.expiry ?? label.expiry;
-  if (expiry !== undefined && expiry < today) reasons.push({ code: 'EXPIRED', message: `The product expired on ${expiry}.`, evidence });
-  return { verdict: reasons.length ? 'SUSPECT' : 'VERIFIED', reasons };
+export function assessCustody(input: AssessInput): Assessment {
+  const { touches, containers } = trace(input.item, inTimeOrder(input.events));
+  const path = touches.map(toStep);
+  const commissions = touches.filter((_, i) => path[i].kind === 'commissioned').map((t) => t.event);
+  // Without a commissioning there is no first holder to follow custody from.
+  const custody = commissions.length ? followCustody(path, input.scanner) : { reasons: [] };
+  const reasons: Reason[] = [
+    ...(commissions.length ? [] : [reason('NEVER_COMMISSIONED', 'No manufacturer commissioned this serial number: possible counterfeit.', [])]),
+    ...checkRules({ input, path, commissions }),
+    ...custody.reasons,
+  ].sort((a, b) => CODES.indexOf(a.code) - CODES.indexOf(b.code));
+  const verdict = reasons.reduce<Verdict>((worst, r) => (RANK[r.severity] > RANK[worst] ? r.severity : worst), 'VERIFIED');
+  return { verdict, reasons, path, currentHolder: custody.holder, containers };
 }

@@ -5,3 +5,4 @@ export * from './kafka';
 export * from './health.controller';
 export * from './modules';
 export * from './problem.filter';
+export * from './dev-secret';

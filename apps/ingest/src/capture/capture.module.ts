@@ -4,13 +4,15 @@ import { CaptureService } from './capture.service';
 import { EventPublisher } from './event-publisher.service';
 import { EventsController } from './events.controller';
 import { SignatureVerifier } from './signature-verifier.service';
+import { RejectionLog } from './rejection-log.service';
+import { RejectionsController } from './rejections.controller';
 import { PartnersModule } from '../partners/partners.module';
 
 /** Capture of signed events: validation, signature verification, publication to Kafka. */
 @Module({
   imports: [PartnersModule],
-  controllers: [EventsController],
-  providers: [CaptureService, EventPublisher, SignatureVerifier, { provide: KAFKA_CONNECTION, useExisting: EventPublisher }],
+  controllers: [EventsController, RejectionsController],
+  providers: [RejectionLog, CaptureService, EventPublisher, SignatureVerifier, { provide: KAFKA_CONNECTION, useExisting: EventPublisher }],
   exports: [KAFKA_CONNECTION],
 })
 export class CaptureModule {}

@@ -20,6 +20,7 @@ import { SignatureRejected, SignatureVerifier, Signer } from './signature-verifi
 import { ReadDocument } from './document-reader';
 import { authorizeSigner } from '@app/custody';
 import { RegistryCache } from '../partners/registry-cache.service';
+import { RejectionLog } from './rejection-log.service';
 
 export type ErrorBehaviour = 'rollback' | 'proceed';
 
@@ -60,11 +61,24 @@ export class CaptureService {
     private readonly verifier: SignatureVerifier,
     private readonly publisher: EventPublisher,
     private readonly registry: RegistryCache,
+    private readonly rejections: RejectionLog,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   /** POST /events: one event, signed by itself or by a batch signature over it alone. 409 if already captured. */
   async captureOne(doc: ReadDocument, batchJws: string | undefined): Promise<AcceptedEvent> {
+    try {
+      return await this.acceptOne(doc, batchJws);
+    } catch (e) {
+      if (e instanceof ProblemException && e.getStatus() < 500) {
+        const p = e.getResponse() as { type: string; detail: string; eventId?: string };
+        await this.rejections.record([{ event: doc.events[0], eventId: p.eventId, rule: p.type.split('/').pop()!, message: p.detail }]);
+      }
+      throw e;
+    }
+  }
+
+  private async acceptOne(doc: ReadDocument, batchJws: string | undefined): Promise<AcceptedEvent> {
     const recordTime = new Date();
     const [entry] = this.entries(doc);
     if (entry.issues.length) throw new ProblemException(400, 'invalid-event', entry.issues.map((i) => `${i.path}: ${i.message}`).join('; '), { errors: entry.issues });
@@ -72,7 +86,7 @@ export class CaptureService {
     // The signature first: whether an event exists is told only to someone who could sign it.
     const [publication] = await this.sign([c], [c.eventId], batchJws, recordTime).catch(rethrowAsProblem);
     const denied = await this.authorize(c, publication);
-    if (denied) throw new ProblemException(403, denied.rule, denied.message);
+    if (denied) throw new ProblemException(403, denied.rule, denied.message, { eventId: c.eventId });
     if ((await this.alreadyCaptured([c.eventId])).size)
       throw new ProblemException(409, 'duplicate-event', `event ${c.eventId} has already been captured`, { eventId: c.eventId });
     await this.publisher.publish(publication);
@@ -123,7 +137,7 @@ export class CaptureService {
       await this.publisher.publishAll(publications);
       await this.recordMasterData(doc, publications[0].captured.signer.gln);
     }
-    return this.finish(doc, createdAt, behaviour, publications, errors);
+    return this.finish(doc, entries, createdAt, behaviour, publications, errors);
   }
 
   async job(id: string): Promise<CaptureJob | undefined> {
@@ -214,7 +228,14 @@ export class CaptureService {
     );
   }
 
-  private async finish(doc: ReadDocument, createdAt: Date, behaviour: ErrorBehaviour, published: Publication[], errors: EpcisIssue[]): Promise<CaptureJob> {
+  private async finish(
+    doc: ReadDocument,
+    entries: Entry[],
+    createdAt: Date,
+    behaviour: ErrorBehaviour,
+    published: Publication[],
+    errors: EpcisIssue[],
+  ): Promise<CaptureJob> {
     const id = randomUUID();
     const finishedAt = new Date();
     const success = errors.length === 0;
@@ -224,6 +245,16 @@ export class CaptureService {
       [id, createdAt, finishedAt, success, behaviour, doc.format, doc.events.length, published.length, JSON.stringify(errors)],
     );
     await this.recordAccepted(id, published);
+    await this.rejections.record(
+      errors.map((e) => ({
+        captureId: id,
+        eventIndex: e.eventIndex,
+        eventId: e.eventIndex === undefined ? undefined : entries[e.eventIndex]?.eventId,
+        rule: e.rule,
+        message: e.message,
+        event: e.eventIndex === undefined ? undefined : doc.events[e.eventIndex],
+      })),
+    );
     return toJob(id, createdAt, finishedAt, success, behaviour, doc.events.length, published.length, errors);
   }
 }

@@ -1,14 +1,30 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ProblemException } from '@app/platform';
 import { AdminGuard } from './admin.guard';
 import { DelegateDto, RegisterPartnerDto, RevokeKeyDto } from './partner.dto';
 import { PartnersService } from './partners.service';
+import { RegistryLog } from './registry-log.service';
 
 @ApiTags('partners')
 @Controller()
 export class PartnersController {
-  constructor(private readonly partners: PartnersService) {}
+  constructor(
+    private readonly partners: PartnersService,
+    private readonly log: RegistryLog,
+  ) {}
+
+  /** Every registry change, hash-chained and signed: anyone can check nobody rewrote who was trusted when. */
+  @Get('registry/log')
+  registryLog(@Query('after') after = '-1', @Query('limit') limit = '1000') {
+    if (!/^-?\d{1,15}$/.test(after) || !/^\d{1,4}$/.test(limit)) throw new ProblemException(400, 'invalid-query', 'after and limit must be integers');
+    return this.log.entries(Number(after), Math.max(1, Number(limit)));
+  }
+
+  @Get('registry/key')
+  registryKey() {
+    return this.log.publicJwk;
+  }
 
   @Post('admin/partners')
   @ApiBearerAuth()

@@ -3,11 +3,12 @@ import { AdminGuard } from './admin.guard';
 import { PartnersController } from './partners.controller';
 import { PartnersService } from './partners.service';
 import { RegistryCache } from './registry-cache.service';
+import { RegistryLog } from './registry-log.service';
 
 /** The trading-partner registry: admin writes, public reads of partners and their keys. */
 @Module({
   controllers: [PartnersController],
-  providers: [AdminGuard, PartnersService, RegistryCache],
-  exports: [RegistryCache],
+  providers: [AdminGuard, PartnersService, RegistryCache, RegistryLog],
+  exports: [RegistryCache, AdminGuard],
 })
 export class PartnersModule {}

@@ -7,6 +7,7 @@ import { PartnerEntity, PartnerKeyEntity } from '@app/registry';
 import { ProblemException } from '@app/platform';
 import { DelegateDto, RegisterPartnerDto } from './partner.dto';
 import { RegistryCache } from './registry-cache.service';
+import { RegistryLog } from './registry-log.service';
 
 export type PartnerView = PartnerEntity & {
   companyPrefixes: { prefix: string; delegates: unknown[] }[];
@@ -18,6 +19,7 @@ export class PartnersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly cache: RegistryCache,
+    private readonly log: RegistryLog,
   ) {}
 
   /**
@@ -50,6 +52,7 @@ export class PartnersService {
            ON CONFLICT (gln, kind, number, jurisdiction) DO UPDATE SET valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until`,
           [dto.gln, l.kind, l.number, l.jurisdiction ?? 'US', l.validFrom, l.validUntil ?? null],
         );
+      await this.log.append(tx, 'admin', 'register-partner', dto);
       return dto.gln;
     });
     this.cache.invalidate();
@@ -62,25 +65,31 @@ export class PartnersService {
     if (!owned) throw new ProblemException(404, 'unknown-prefix', `${ownerGln} owns no company prefix ${prefix}`);
     const [delegate] = (await this.db.query('SELECT 1 FROM ingest.partner WHERE gln = $1', [dto.gln])) as unknown[];
     if (!delegate) throw new ProblemException(404, 'unknown-partner', `no partner with GLN ${dto.gln}`);
-    await this.db.query(
-      `INSERT INTO ingest.prefix_delegate (prefix, gln, role, valid_from, valid_until) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (prefix, gln) DO UPDATE SET role = EXCLUDED.role, valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until`,
-      [prefix, dto.gln, dto.role, dto.validFrom, dto.validUntil ?? null],
-    );
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO ingest.prefix_delegate (prefix, gln, role, valid_from, valid_until) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (prefix, gln) DO UPDATE SET role = EXCLUDED.role, valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until`,
+        [prefix, dto.gln, dto.role, dto.validFrom, dto.validUntil ?? null],
+      );
+      await this.log.append(tx, 'admin', 'add-delegate', { owner: ownerGln, prefix, ...dto });
+    });
     this.cache.invalidate();
     return (await this.find(ownerGln))!;
   }
 
   async revokeKey(gln: string, kid: string, at: Date): Promise<PartnerKeyEntity> {
-    const repo = this.db.getRepository(PartnerKeyEntity);
-    const key = await repo.findOneBy({ kid, gln });
-    if (!key) throw new ProblemException(404, 'unknown-key', `partner ${gln} has no key ${kid}`);
-    // An earlier revocation stands: moving it later would re-validate events it already invalidated.
-    if (!key.revokedAt || key.revokedAt > at) {
-      key.revokedAt = at;
-      await repo.save(key);
-    }
-    return key;
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(PartnerKeyEntity);
+      const key = await repo.findOneBy({ kid, gln });
+      if (!key) throw new ProblemException(404, 'unknown-key', `partner ${gln} has no key ${kid}`);
+      // An earlier revocation stands: moving it later would re-validate events it already invalidated.
+      if (!key.revokedAt || key.revokedAt > at) {
+        key.revokedAt = at;
+        await repo.save(key);
+        await this.log.append(tx, 'admin', 'revoke-key', { gln, kid, revokedAt: at.toISOString() });
+      }
+      return key;
+    });
   }
 
   async find(gln: string): Promise<PartnerView | undefined> {
