@@ -11,6 +11,8 @@ const EXAMPLE = resolve(CONFORMANCE, 'epcis-documents/1.2/xml/capture/valid/GS1_
 const withCheck = (body: string) => body + gs1CheckDigit(body);
 const SELLER = withCheck('030001111111'); // urn:epc:id:sgln:030001.111111.0, the owning party that ships
 const GTIN = withCheck('0030001012345'); // urn:epc:id:sgtin:030001.0012345.*
+const BUYER = withCheck('039999999999'); // urn:epc:id:sgln:039999.999999.0, the owning party it ships to
+const LICENSED = '2020-01-01T00:00:00Z';
 
 describe('the GS1 US DSCSA example (EPCIS 1.2 XML): captured, signed, in the ledger, queryable', () => {
   let stack: Stack;
@@ -21,8 +23,16 @@ describe('the GS1 US DSCSA example (EPCIS 1.2 XML): captured, signed, in the led
 
   beforeAll(async () => {
     stack = await startStack('dscsa');
-    const partner = { gln: SELLER, name: 'Example Manufacturer', roles: ['manufacturer'], keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2000-01-01T00:00:00Z' }], companyPrefixes: ['030001'] };
-    expect((await http('POST', `${stack.ingest}/admin/partners`, partner, { authorization: `Bearer ${stack.adminToken}` })).status).toBe(200);
+    const partner = {
+      gln: SELLER,
+      name: 'Example Manufacturer',
+      roles: ['manufacturer'],
+      keys: [{ kid, publicJwk: key.publicJwk, validFrom: '2000-01-01T00:00:00Z' }],
+      companyPrefixes: ['030001'],
+      licences: [{ kind: 'fda-registration', number: 'FEI-1000001', validFrom: LICENSED }],
+    };
+    const buyer = { gln: BUYER, name: 'Example Wholesaler', roles: ['wholesaler'], keys: [], licences: [{ kind: 'state-wholesale', number: 'WD-77', jurisdiction: 'US-NJ', validFrom: LICENSED }] };
+    for (const p of [partner, buyer]) expect((await http('POST', `${stack.ingest}/admin/partners`, p, { authorization: `Bearer ${stack.adminToken}` })).status).toBe(200);
     // The partner signs the hash IDs of the document's events, computed from its own copy of the XML.
     const doc = parseEpcisDocument(xml, { contentType: 'application/xml' });
     ids = doc.events.map((e) => eventHashId(e, { context: doc.context }));
@@ -67,7 +77,12 @@ describe('the GS1 US DSCSA example (EPCIS 1.2 XML): captured, signed, in the led
     const scan = await http('POST', `${stack.verify}/scan`, { code: `]d201${GTIN}2111\u001d10A123\u001d17250327` });
     expect(scan.body.verdict).toBe('SUSPECT');
     expect(scan.body.reasons.map((r: { code: string }) => r.code)).toEqual(['EXPIRED']);
-    expect(scan.body.custodyPath.map((s: { bizStep: string }) => s.bizStep)).toEqual(['commissioning', 'packing']);
+    const kinds = scan.body.custodyPath.map((s: { kind: string }) => s.kind);
+    expect(kinds[0]).toBe('commissioned');
+    expect(kinds).toContain('packed');
+    expect(kinds[kinds.length - 1]).toBe('shipped'); // the shipment of the case or pallet it was packed into
+    expect(scan.body.custodyPath[kinds.length - 1].via.length).toBeGreaterThan(0);
+    expect(scan.body.currentHolder).toBe(SELLER); // shipped, not yet received
     expect(scan.body.custodyPath[0].signer).toMatchObject({ gln: SELLER, name: 'Example Manufacturer' });
   });
 

@@ -119,8 +119,10 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
     expect(verdict.custodyPath).toHaveLength(1);
     expect(verdict.custodyPath[0]).toMatchObject({
       eventId: accepted.body.eventId,
-      type: 'ObjectEvent',
+      kind: 'commissioned',
       bizStep: 'commissioning',
+      signatureValid: true,
+      inclusionVerified: true,
       signer: { gln: MANUFACTURER_GLN, kid, name: 'Acme Pharma Inc.' },
     });
     const block = await http('GET', `${stack.ledger}/blocks/${verdict.custodyPath[0].block.height}`);

@@ -57,6 +57,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     ADMIN_TOKEN: adminToken,
     LEDGER_ORIGIN: origin,
     LEDGER_SIGNING_KEY: formatSkey(ledgerKey),
+    LEDGER_VKEY: formatVkey(ledgerKey),
     INGEST_PORT: '0',
     LEDGER_PORT: '0',
     VERIFY_PORT: '0',

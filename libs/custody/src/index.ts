@@ -1,4 +1,18 @@
 export * from './authorization';
-export * from './model';
+export type {
+  AssessInput,
+  Assessment,
+  ContainerSpan,
+  CustodyEvent,
+  CustodyStep,
+  PartnerFacts,
+  Reason,
+  ReasonCode,
+  Recall,
+  Severity,
+  StepKind,
+  Verdict,
+} from './model';
+export { SEVERITY } from './model';
 export { LICENCES_BY_ROLE } from './rules';
-export * from './verdict';
+export { assessCustody } from './verdict';

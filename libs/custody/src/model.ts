@@ -137,7 +137,7 @@ export interface Reason {
   severity: Severity;
   /** A sentence for the pharmacist. */
   message: string;
-  /** Event hash IDs that show the reason, in time order. */
+  /** Event hash IDs that show the reason; those on the path in time order. */
   evidence: string[];
 }
 
@@ -145,12 +145,18 @@ export function reason(code: ReasonCode, message: string, evidence: string[]): R
   return { code, severity: SEVERITY[code], message, evidence: [...new Set(evidence)] };
 }
 
+/** "Name (GLN)" when the registry knows the party, else the GLN. */
+export function partyLabel(partners: AssessInput['partners'], gln: string): string {
+  const name = partners.get(gln)?.name;
+  return name ? `${name} (${gln})` : gln;
+}
+
 export interface Assessment {
   verdict: Verdict;
   reasons: Reason[];
   /** Every event that reached the item, in eventTime then seq order. */
   path: CustodyStep[];
-  /** GLN of the party that holds the item: the last receiver, or the commissioner if never received. */
+  /** GLN of the party holding the item: the last receiver or new owner, or the commissioner if never shipped. */
   currentHolder?: string;
   containers: ContainerSpan[];
 }

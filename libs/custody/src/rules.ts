@@ -1,5 +1,5 @@
 import { authorizeSigner, gtinOf } from './authorization';
-import { AssessInput, CustodyEvent, CustodyStep, PartnerFacts, Reason, reason, StepKind } from './model';
+import { AssessInput, CustodyEvent, CustodyStep, PartnerFacts, partyLabel, Reason, reason, ReasonCode, StepKind } from './model';
 
 export interface Context {
   input: AssessInput;
@@ -34,8 +34,8 @@ const NOUN: Record<StepKind, string> = {
   other: 'event',
 };
 
-const describe = (s: CustodyStep) => `the ${s.kind === 'other' ? (s.bizStep ?? 'other') : NOUN[s.kind]} event of ${s.eventTime} signed by ${s.signer.name ?? s.signer.gln}`;
-const list = (steps: CustodyStep[]) => steps.map(describe).join('; ');
+const phrase = (s: CustodyStep) => `the ${s.kind === 'other' ? (s.bizStep ?? 'other') : NOUN[s.kind]} event of ${s.eventTime} signed by ${s.signer.name ?? s.signer.gln}`;
+const list = (steps: CustodyStep[]) => steps.map(phrase).join('; ');
 const ids = (xs: { eventId: string }[]) => xs.map((x) => x.eventId);
 
 export function checkRules(c: Context): Reason[] {
@@ -104,33 +104,31 @@ function terminal({ path }: Context): Reason[] {
       returning = false;
     }
   }
-  const of = (kind: StepKind) => path.filter((s) => s.kind === kind);
-  const decommissioned = of('decommissioned');
-  const destroyed = of('destroyed');
   return [
-    ...(dispensings.length ? [reason('ALREADY_DISPENSED', `This package was already dispensed (${list(dispensings)}): its packaging may be reused.`, ids(dispensings))] : []),
-    ...(decommissioned.length ? [reason('DECOMMISSIONED', `This serial was decommissioned (${list(decommissioned)}) and should not be in circulation.`, ids(decommissioned))] : []),
-    ...(destroyed.length ? [reason('DESTROYED', `This package was reported destroyed (${list(destroyed)}): its packaging may be reused.`, ids(destroyed))] : []),
+    ...flag('ALREADY_DISPENSED', dispensings, (what) => `This package was already dispensed (${what}): its packaging may be reused.`),
+    ...flag('DECOMMISSIONED', path.filter((s) => s.kind === 'decommissioned'), (what) => `This serial was decommissioned (${what}) and should not be in circulation.`),
+    ...flag('DESTROYED', path.filter((s) => s.kind === 'destroyed'), (what) => `This package was reported destroyed (${what}): its packaging may be reused.`),
   ];
 }
 
 function stolen({ path }: Context): Reason[] {
-  const marked = path.filter((s) => s.disposition === 'stolen');
-  return marked.length ? [reason('REPORTED_STOLEN', `This package was reported stolen in ${list(marked)}.`, ids(marked))] : [];
+  return flag('REPORTED_STOLEN', path.filter((s) => s.disposition === 'stolen'), (what) => `This package was reported stolen in ${what}.`);
 }
 
 function signatures({ path }: Context): Reason[] {
-  const bad = path.filter((s) => !s.signatureValid);
-  const revoked = path.filter((s) => s.keyRevokedBeforeEvent);
   return [
-    ...(bad.length ? [reason('BAD_SIGNATURE', `The signature does not verify on ${list(bad)}: the record may be forged.`, ids(bad))] : []),
-    ...(revoked.length ? [reason('KEY_REVOKED', `The signing key had been revoked before it signed ${list(revoked)}.`, ids(revoked))] : []),
+    ...flag('BAD_SIGNATURE', path.filter((s) => !s.signatureValid), (what) => `The signature does not verify on ${what}: the record may be forged.`),
+    ...flag('KEY_REVOKED', path.filter((s) => s.keyRevokedBeforeEvent), (what) => `The signing key had been revoked before it signed ${what}.`),
   ];
 }
 
 function logInclusion({ path }: Context): Reason[] {
-  const missing = path.filter((s) => s.inclusionVerified === false);
-  return missing.length ? [reason('NOT_IN_LOG', `No inclusion proof in the verifiable log checks out for ${list(missing)}.`, ids(missing))] : [];
+  return flag('NOT_IN_LOG', path.filter((s) => s.inclusionVerified === false), (what) => `No inclusion proof in the verifiable log checks out for ${what}.`);
+}
+
+/** One reason naming every step that shows it, or none when no step does. */
+function flag(code: ReasonCode, steps: CustodyStep[], sentence: (what: string) => string): Reason[] {
+  return steps.length ? [reason(code, sentence(list(steps)), ids(steps))] : [];
 }
 
 /** One reason per party that shipped or received the item without a licence its roles call for, valid at the event time. */
@@ -146,8 +144,8 @@ function licences({ path, input: { partners } }: Context): Reason[] {
     const message = !p
       ? `${gln} is not a registered trading partner, yet took part in ${list(steps)}.`
       : kinds.length
-        ? `${p.name ?? gln} (${gln}) had no valid ${kinds.join(' or ')} licence for ${list(steps)}.`
-        : `${p.name ?? gln} (${gln}) has no trading-partner role, yet took part in ${list(steps)}.`;
+        ? `${partyLabel(partners, gln)} had no valid ${kinds.join(' or ')} licence for ${list(steps)}.`
+        : `${partyLabel(partners, gln)} has no trading-partner role, yet took part in ${list(steps)}.`;
     return reason('UNLICENSED_PARTNER', message, ids(steps));
   });
 }

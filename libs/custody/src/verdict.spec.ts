@@ -203,19 +203,37 @@ describe('assessCustody flags each anomaly with its evidence', () => {
     expect(a.verdict).toBe('SUSPECT');
     const r = only(a, 'CUSTODY_GAP_NO_SHIPMENT');
     expect(r).toMatchObject({ severity: 'SUSPECT', evidence: ['receivePallet', 'receiveCase'] });
-    expect(r.message).toBe(`${PHARMACY} received the item on 2026-03-06T10:00:00Z, but no shipment to it is recorded since ${WHOLESALER} took it on 2026-03-03T14:00:00Z.`);
+    expect(r.message).toBe(
+      `Main St Pharmacy (${PHARMACY}) received the item on 2026-03-06T10:00:00Z, but no shipment to it is recorded since Big Wholesale (${WHOLESALER}) took it on 2026-03-03T14:00:00Z.`,
+    );
   });
 
   it('CUSTODY_GAP_NOT_HOLDER: shipped by a party that did not hold it', () => {
     const chain = happyChain().drop('shipCase').ship('shipCase', ROGUE, '2026-03-05T09:00:00Z', [CASE_URN], ROGUE, PHARMACY);
     const r = only(assessCustody(input(chain)), 'CUSTODY_GAP_NOT_HOLDER');
     expect(r).toMatchObject({ severity: 'SUSPECT', evidence: ['receivePallet', 'shipCase'] });
-    expect(r.message).toBe(`${ROGUE} shipped the item on 2026-03-05T09:00:00Z, but ${WHOLESALER} held it.`);
+    expect(r.message).toBe(`Rogue Trading (${ROGUE}) shipped the item on 2026-03-05T09:00:00Z, but Big Wholesale (${WHOLESALER}) held it.`);
   });
 
   it('CUSTODY_GAP_NOT_HOLDER: shipped before it was commissioned', () => {
     const chain = happyChain().drop('commission').commission('commission', MAKER, '2026-03-02T09:00:00Z', ['S1', 'S2', 'S3']);
     expect(assessCustody(input(chain)).reasons.find((r) => r.code === 'CUSTODY_GAP_NOT_HOLDER')).toMatchObject({ evidence: ['shipPallet'] });
+  });
+
+  it('CUSTODY_GAP_NOT_HOLDER: an ownership transfer by a party that did not hold it; the seller may invoice before shipping', () => {
+    const sale = (seller: string) =>
+      happyChain().add('sale', seller, '2026-03-04T12:00:00Z', {
+        type: 'TransactionEvent',
+        action: 'ADD',
+        bizTransactionList: [{ type: 'inv', bizTransaction: 'urn:epcglobal:cbv:bt:0012345000058:INV-1' }],
+        epcList: [CASE_URN],
+        sourceList: [{ type: 'owning_party', source: `https://id.gs1.org/417/${seller}` }],
+        destinationList: [{ type: 'owning_party', destination: `https://id.gs1.org/417/${PHARMACY}` }],
+      });
+    const honest = assessCustody(input(sale(WHOLESALER)));
+    expect(honest.path.find((s) => s.eventId === 'sale')).toMatchObject({ kind: 'ownership_transferred', from: [WHOLESALER], to: [PHARMACY] });
+    expect(honest).toMatchObject({ verdict: 'VERIFIED', currentHolder: PHARMACY });
+    expect(only(assessCustody(input(sale(ROGUE))), 'CUSTODY_GAP_NOT_HOLDER').evidence).toEqual(['receivePallet', 'sale']);
   });
 
   it('CUSTODY_GAP_WRONG_RECEIVER: shipped to one pharmacy, received by another', () => {

@@ -18,7 +18,7 @@ export function assessCustody(input: AssessInput): Assessment {
   const path = touches.map(toStep);
   const commissions = touches.filter((_, i) => path[i].kind === 'commissioned').map((t) => t.event);
   // Without a commissioning there is no first holder to follow custody from.
-  const custody = commissions.length ? followCustody(path, input.scanner) : { reasons: [] };
+  const custody = commissions.length ? followCustody(path, input) : { reasons: [] };
   const reasons: Reason[] = [
     ...(commissions.length ? [] : [reason('NEVER_COMMISSIONED', 'No manufacturer commissioned this serial number: possible counterfeit.', [])]),
     ...checkRules({ input, path, commissions }),

@@ -28,6 +28,7 @@ export function encodeCapturedEvent(c: CapturedEvent): Buffer {
 export function decodeCapturedEvent(value: Buffer | null): CapturedEvent {
   if (!value) throw new Error('empty message');
   const c = JSON.parse(value.toString('utf8')) as Partial<CapturedEvent>;
+  if (containsNul(c)) throw new Error('message holds U+0000, which the log cannot store');
   if (
     c.v !== 1 ||
     typeof c.eventId !== 'string' ||
@@ -51,4 +52,12 @@ export function decodeCapturedEvent(value: Buffer | null): CapturedEvent {
 export function partitionKey(summary: EventSummary, eventId: string): string {
   const anchor = summary.epcs.find((e) => e.role === 'parent') ?? summary.epcs[0];
   return anchor?.epc ?? eventId;
+}
+
+/** PostgreSQL's jsonb cannot store U+0000 in a string or a member name: such an event could never be logged. */
+export function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([k, v]) => k.includes('\u0000') || containsNul(v));
+  return false;
 }

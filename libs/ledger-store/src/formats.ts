@@ -1,4 +1,4 @@
-import { canonicalize, sha256, utf8Encode, verifyDetached, type JwkInput } from '@app/crypto';
+import { canonicalize, parseJwsHeader, sha256, utf8Encode, verifyDetached, type JwkInput } from '@app/crypto';
 import { batchPayloadFor, eventHashId, splitSignature, type CapturedEvent, type JsonObject } from '@app/epcis';
 
 /** One accepted event as the log commits to it (docs/ledger-formats.md). */
@@ -19,10 +19,11 @@ export function leafBytes(r: LeafRecord): Buffer {
       v: 1,
       eventId: r.eventId,
       event: r.event,
-      context: r.context,
+      // null and absent are the same to the database the record is rebuilt from, so both are left out
+      context: r.context ?? undefined,
       signer: r.signer,
       recordTime: r.recordTime,
-      batchSignature: r.batchSignature,
+      batchSignature: r.batchSignature ?? undefined,
       kafka: r.kafka,
     }),
     'utf8',
@@ -96,13 +97,17 @@ export function leafRecordOf(row: RecordRow): LeafRecord {
  * JWS, or the document JWS over the batch the record's position proves the event was part of, verifies.
  */
 export function recordSignatureProblem(r: LeafRecord, signerPublicJwk: JwkInput): string | undefined {
-  const { unsigned, jws } = splitSignature(r.event);
-  const eventId = eventHashId(unsigned, { context: r.context });
-  if (eventId !== r.eventId) return 'event hash ID does not match the event';
-  const result = r.batchSignature
-    ? verifyDetached(r.batchSignature.jws, batchPayloadFor(eventId, r.batchSignature.position), signerPublicJwk)
-    : jws
-      ? verifyDetached(jws, utf8Encode(canonicalize(unsigned)), signerPublicJwk)
-      : undefined;
-  return result?.ok ? undefined : `signature by ${r.signer.kid} does not verify`;
+  try {
+    const { unsigned, jws: own } = splitSignature(r.event);
+    const eventId = eventHashId(unsigned, { context: r.context });
+    if (eventId !== r.eventId) return 'event hash ID does not match the event';
+    const jws = r.batchSignature?.jws ?? own;
+    if (!jws) return 'the record carries no signature';
+    if (parseJwsHeader(jws).kid !== r.signer.kid) return `the signature names another key than ${r.signer.kid}`;
+    const payload = r.batchSignature ? batchPayloadFor(eventId, r.batchSignature.position) : utf8Encode(canonicalize(unsigned));
+    return verifyDetached(jws, payload, signerPublicJwk).ok ? undefined : `signature by ${r.signer.kid} does not verify`;
+  } catch (e) {
+    // a record altered into something malformed (bad proof, bad JWS) is a finding, not a crash
+    return `signature cannot be checked: ${(e as Error).message}`;
+  }
 }

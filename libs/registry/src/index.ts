@@ -7,3 +7,4 @@ export * from './key-validity';
 export * from './registry-chain';
 /** Registry migrations, in order; the ingest app, which owns the registry, runs them. */
 export const REGISTRY_MIGRATIONS = [Partners1763780000000, PrefixesLicences1763780600000, RegistryLog1763780900000];
+export * from './registry-cache';

@@ -19,7 +19,7 @@ import { EventPublisher, Publication } from './event-publisher.service';
 import { SignatureRejected, SignatureVerifier, Signer } from './signature-verifier.service';
 import { ReadDocument } from './document-reader';
 import { authorizeSigner } from '@app/custody';
-import { RegistryCache } from '../partners/registry-cache.service';
+import { RegistryCache } from '@app/registry';
 import { RejectionLog } from './rejection-log.service';
 
 export type ErrorBehaviour = 'rollback' | 'proceed';

@@ -1,5 +1,6 @@
 import {
   checkEvents,
+  containsNul,
   EpcisInputError,
   EpcisIssue,
   EpcisParseError,
@@ -46,6 +47,7 @@ export function readCaptureBody(raw: Buffer | undefined, contentType: string | u
     const status = e.rule === 'too-large' ? 413 : e.rule === 'unsupported-media-type' ? 415 : 400;
     throw new ProblemException(status, e.rule, e.message, { errors: e.issues });
   }
+  if (containsNul(read.events)) throw new ProblemException(400, 'nul-character', 'EPCIS values must not contain U+0000');
   const issues = [...schemaIssues(raw, read.format, kind), ...checkEvents(read.events, { '@context': read.context })];
   // Only per-event faults can be set aside by GS1-Capture-Error-Behaviour: proceed; the rest is the document's.
   const documentIssues = issues.filter((i) => i.eventIndex === undefined);

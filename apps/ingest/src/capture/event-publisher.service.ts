@@ -85,7 +85,7 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
       await Promise.race([send, timeout]);
     } catch (e) {
       this.logger.error(`publish failed for ${what}: ${(e as Error).message}`);
-      throw new ProblemException(503, 'log-unavailable', 'the event log is unavailable; nothing was accepted, retry later');
+      throw new ProblemException(503, 'log-unavailable', 'the event log did not confirm in time; the events are not acknowledged. Retry later: a retry never creates a second entry');
     } finally {
       clearTimeout(timer);
     }

@@ -6,7 +6,7 @@ import { CryptoError, validatePublicJwk } from '@app/crypto';
 import { PartnerEntity, PartnerKeyEntity } from '@app/registry';
 import { ProblemException } from '@app/platform';
 import { DelegateDto, RegisterPartnerDto } from './partner.dto';
-import { RegistryCache } from './registry-cache.service';
+import { RegistryCache } from '@app/registry';
 import { RegistryLog } from './registry-log.service';
 
 export type PartnerView = PartnerEntity & {

@@ -56,11 +56,12 @@ export class CheckpointsController {
     const line = dto.cosignature.endsWith('\n') ? dto.cosignature : `${dto.cosignature}\n`;
     const name = /^— (\S+) /.exec(line)?.[1];
     if (!name) throw new ProblemException(400, 'malformed-cosignature', 'expected "— <key name> <base64>"');
-    const [key] = (await this.db.query(`SELECT public_jwk, revoked_at FROM ingest.partner_key WHERE kid = $1 AND alg = 'EdDSA'`, [name])) as {
-      public_jwk: { x: string };
-      revoked_at: Date | null;
-    }[];
-    if (!key || key.revoked_at) throw new ProblemException(422, 'unknown-witness', `no valid registered EdDSA key ${name}`);
+    const [key] = (await this.db.query(
+      `SELECT public_jwk FROM ingest.partner_key WHERE kid = $1 AND alg = 'EdDSA'
+         AND valid_from <= now() AND (valid_until IS NULL OR valid_until > now()) AND (revoked_at IS NULL OR revoked_at > now())`,
+      [name],
+    )) as { public_jwk: { x: string } }[];
+    if (!key) throw new ProblemException(422, 'unknown-witness', `no registered EdDSA key ${name} valid now`);
     try {
       const witness = cosignatureVerifier(verifierKey(COSIGNATURE_V1, name, base64urlDecode(key.public_jwk.x)));
       const opened = openNote(note + line, [witness]);

@@ -1,54 +1,53 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Gs1Error, parseScan, ScanResult } from '@app/gs1';
-import { assessPackage, Assessment } from '@app/custody';
+import { summarizeEvent } from '@app/epcis';
+import { assessCustody, Assessment, CustodyEvent, CustodyStep, PartnerFacts } from '@app/custody';
+import { DbNodeReader, leafBytes, leafRecordOf, RECORD_COLUMNS, recordSignatureProblem, RecordRow } from '@app/ledger-store';
+import { hashLeaf, inclusionProof, verifyInclusion } from '@app/merkle';
+import { CheckpointError, noteVerifier, openCheckpoint, parseVkey, type Verifier } from '@app/checkpoint';
+import { keyValidityAt, RegistryCache } from '@app/registry';
 import { ProblemException } from '@app/platform';
 
-export interface CustodyStep {
-  eventId: string;
-  seq: number;
-  type: string;
-  action: string | null;
-  bizStep: string | null;
-  disposition: string | null;
-  eventTime: string;
-  recordTime: string;
-  signer: { gln: string; kid: string; name: string | null };
-  block: { height: number; hash: string };
-}
-
-export interface Verification extends Assessment {
+export interface Verification extends Omit<Assessment, 'path'> {
   scan: ScanResult;
-  custodyPath: CustodyStep[];
+  /** The custody path in time order, each step with the log block that holds it. */
+  custodyPath: (CustodyStep & { block: { height: number; hash: string } })[];
+  /** The signed checkpoint the inclusion proofs were checked against; absent when no ledger key is configured. */
+  checkpoint?: { treeSize: number; rootHash: string };
 }
 
-interface PathRow {
-  seq: string;
-  event_id: string;
-  event_type: string;
-  action: string | null;
-  disposition: string | null;
-  biz_step: string | null;
-  event_time: Date;
-  record_time: Date;
-  signer_gln: string;
+interface KeyRow {
   kid: string;
-  signer_name: string | null;
-  block_height: string;
-  block_hash: Buffer;
+  public_jwk: Record<string, string>;
+  valid_from: Date;
+  valid_until: Date | null;
+  revoked_at: Date | null;
 }
 
-interface ItemRow {
-  lot: string | null;
-  expiry: string | null;
-  commission_count: number;
-  commissioning_event_id: string;
-}
-
+/**
+ * A pharmacist's scan: every event about the package and every case and pallet it travelled in, each
+ * signature re-verified, each event proven to be in the log the ledger signed, then the custody rules.
+ */
 @Injectable()
-export class VerificationService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+export class VerificationService implements OnModuleInit {
+  private ledger?: Verifier;
+  private readonly nodes: DbNodeReader;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly registry: RegistryCache,
+    private readonly config: ConfigService,
+  ) {
+    this.nodes = new DbNodeReader((sql, params) => this.db.query(sql, params));
+  }
+
+  onModuleInit(): void {
+    const vkey = this.config.get<string>('LEDGER_VKEY');
+    this.ledger = vkey ? noteVerifier(parseVkey(vkey)) : undefined;
+  }
 
   parse(code: string): ScanResult & { sgtin: string } {
     let scan: ScanResult;
@@ -62,43 +61,108 @@ export class VerificationService {
     return scan as ScanResult & { sgtin: string };
   }
 
-  async verify(scan: ScanResult & { sgtin: string }, today = new Date().toISOString().slice(0, 10)): Promise<Verification> {
-    const [item] = (await this.db.query(
-      `SELECT s.lot, to_char(s.expiry, 'YYYY-MM-DD') AS expiry, s.commission_count, r.event_id AS commissioning_event_id
-       FROM ledger.item_state s JOIN ledger.event_record r ON r.seq = s.commissioned_seq WHERE s.epc = $1`,
+  async verify(scan: ScanResult & { sgtin: string }, opts: { scanner?: string; today?: string } = {}): Promise<Verification> {
+    const rows = (await this.db.query(
+      `WITH RECURSIVE containers(epc) AS (
+         SELECT $1::text
+         UNION
+         SELECT p.epc FROM containers k
+         JOIN ledger.epc_event c ON c.epc = k.epc AND c.role = 'child'
+         JOIN ledger.epc_event p ON p.seq = c.seq AND p.role = 'parent')
+       SELECT ${RECORD_COLUMNS} FROM ledger.event_record
+       WHERE seq IN (SELECT x.seq FROM containers k JOIN ledger.epc_event x ON x.epc = k.epc)
+       ORDER BY seq`,
       [scan.sgtin],
-    )) as ItemRow[];
-    const path = (await this.db.query(
-      `SELECT r.seq, r.event_id, r.event_type, r.event->>'action' AS action, r.event->>'disposition' AS disposition, r.biz_step,
-              r.event_time, r.record_time, r.signer_gln, r.kid, p.name AS signer_name, r.block_height, b.block_hash
-       FROM ledger.epc_event e
-       JOIN ledger.event_record r ON r.seq = e.seq
-       JOIN ledger.block b ON b.height = r.block_height
-       LEFT JOIN ingest.partner p ON p.gln = r.signer_gln
-       WHERE e.epc = $1
-       ORDER BY r.event_time, r.seq`,
-      [scan.sgtin],
-    )) as PathRow[];
-    const assessment = assessPackage(
-      { lot: scan.lot, expiry: scan.expiry },
-      item ? { lot: item.lot, expiry: item.expiry, commissionCount: item.commission_count, commissioningEventId: item.commissioning_event_id } : null,
-      today,
+    )) as RecordRow[];
+    const keys = await this.keys(rows);
+    const checkpoint = await this.checkpoint();
+    const events: CustodyEvent[] = await Promise.all(
+      rows.map(async (row) => {
+        const record = leafRecordOf(row);
+        const key = keys.get(row.kid);
+        const at = row.record_time;
+        return {
+          eventId: row.event_id,
+          seq: Number(row.seq),
+          summary: summarizeEvent(row.event),
+          signer: { gln: row.signer_gln, kid: row.kid },
+          recordTime: at.toISOString(),
+          signatureValid: !!key && keyValidityAt(keyWindow(key), at).valid && recordSignatureProblem(record, key.public_jwk) === undefined,
+          keyRevokedBeforeEvent: !!key?.revoked_at && key.revoked_at <= at,
+          inclusionVerified: checkpoint && (await this.included(row, checkpoint)),
+        };
+      }),
     );
-    return { scan, ...assessment, custodyPath: path.map(toStep) };
+    const partners = await this.partners(events);
+    events.forEach((e) => (e.signer.name = partners.get(e.signer.gln)?.name));
+    const assessment = assessCustody({
+      item: scan.sgtin,
+      label: { lot: scan.lot, expiry: scan.expiry },
+      events,
+      partners,
+      registry: await this.registry.view(),
+      recalls: [],
+      scanner: opts.scanner,
+      today: opts.today ?? new Date().toISOString().slice(0, 10),
+    });
+    const blocks = await this.blockHashes(rows);
+    const heightOf = new Map(rows.map((r) => [r.event_id, Number(r.block_height)]));
+    const { path, ...rest } = assessment;
+    return {
+      scan,
+      ...rest,
+      custodyPath: path.map((step) => {
+        const height = heightOf.get(step.eventId)!;
+        return { ...step, block: { height, hash: blocks.get(height)! } };
+      }),
+      checkpoint: checkpoint && { treeSize: checkpoint.size, rootHash: Buffer.from(checkpoint.rootHash).toString('base64') },
+    };
+  }
+
+  /** The latest checkpoint, opened with the ledger key from configuration, never from the database. */
+  private async checkpoint(): Promise<{ size: number; rootHash: Uint8Array } | undefined> {
+    if (!this.ledger) return undefined;
+    const [row] = (await this.db.query('SELECT note FROM ledger.checkpoint ORDER BY tree_size DESC LIMIT 1')) as { note: string }[];
+    if (!row) return undefined;
+    try {
+      return openCheckpoint(row.note, this.ledger.name, this.ledger).checkpoint;
+    } catch (e) {
+      if (e instanceof CheckpointError) return { size: 0, rootHash: new Uint8Array(32) }; // nothing verifies against a forged checkpoint
+      throw e;
+    }
+  }
+
+  private async included(row: RecordRow, checkpoint: { size: number; rootHash: Uint8Array }): Promise<boolean> {
+    const index = Number(row.seq);
+    if (index >= checkpoint.size) return false;
+    const proof = await inclusionProof(index, checkpoint.size, this.nodes);
+    return verifyInclusion(hashLeaf(leafBytes(leafRecordOf(row))), index, checkpoint.size, proof, checkpoint.rootHash);
+  }
+
+  private async blockHashes(rows: RecordRow[]): Promise<Map<number, string>> {
+    const heights = [...new Set(rows.map((r) => Number(r.block_height)))];
+    const found = (await this.db.query('SELECT height, block_hash FROM ledger.block WHERE height = ANY($1)', [heights])) as { height: string; block_hash: Buffer }[];
+    return new Map(found.map((b) => [Number(b.height), b.block_hash.toString('hex')]));
+  }
+
+  private async keys(rows: RecordRow[]): Promise<Map<string, KeyRow>> {
+    const kids = [...new Set(rows.map((r) => r.kid))];
+    const found = (await this.db.query('SELECT kid, public_jwk, valid_from, valid_until, revoked_at FROM ingest.partner_key WHERE kid = ANY($1)', [kids])) as KeyRow[];
+    return new Map(found.map((k) => [k.kid, k]));
+  }
+
+  private async partners(events: CustodyEvent[]): Promise<Map<string, PartnerFacts>> {
+    const glns = [...new Set(events.flatMap((e) => [e.signer.gln, ...e.summary.parties.map((p) => p.id)]))].filter((g) => /^\d{13}$/.test(g));
+    const rows = (await this.db.query(
+      `SELECT p.gln, p.name, p.roles, coalesce(json_agg(json_build_object('kind', l.kind, 'validFrom', l.valid_from, 'validUntil', l.valid_until))
+         FILTER (WHERE l.kind IS NOT NULL), '[]') AS licences
+       FROM ingest.partner p LEFT JOIN ingest.partner_licence l USING (gln) WHERE p.gln = ANY($1) GROUP BY p.gln, p.name, p.roles`,
+      [glns],
+    )) as PartnerFacts[];
+    return new Map(rows.map((p) => [p.gln.trim(), { ...p, gln: p.gln.trim() }]));
   }
 }
 
-function toStep(r: PathRow): CustodyStep {
-  return {
-    eventId: r.event_id,
-    seq: Number(r.seq),
-    type: r.event_type,
-    action: r.action,
-    bizStep: r.biz_step,
-    disposition: r.disposition,
-    eventTime: r.event_time.toISOString(),
-    recordTime: r.record_time.toISOString(),
-    signer: { gln: r.signer_gln, kid: r.kid, name: r.signer_name },
-    block: { height: Number(r.block_height), hash: r.block_hash.toString('hex') },
-  };
+function keyWindow(k: KeyRow) {
+  return { validFrom: k.valid_from, validUntil: k.valid_until, revokedAt: null };
 }
