@@ -212,4 +212,29 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
       spy.mockRestore();
     }
   });
+
+  it('dead-letters a message on the events topic that is not a captured event, records why, and keeps logging', async () => {
+    const producer = stack.kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: stack.topics.events, messages: [{ key: 'junk', value: '{"v":1,"eventId":"x"}' }, { key: 'junk', value: Buffer.from([0xff, 0xfe]) }] });
+    await producer.disconnect();
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const rows = await eventually(async () => {
+      const r = await db.query('SELECT reason, message FROM ledger.dead_letter ORDER BY id');
+      return r.rows.length === 2 ? r.rows : undefined;
+    });
+    await db.end();
+    expect(rows[0]).toMatchObject({ reason: expect.stringMatching(/not a v1 captured event/), message: '{"v":1,"eventId":"x"}' });
+    expect(rows[1].message).toBeNull();
+    const admin = stack.kafka.admin();
+    await admin.connect();
+    const dlq = await admin.fetchTopicOffsets(stack.topics.deadLetter);
+    await admin.disconnect();
+    expect(dlq.reduce((n, p) => n + Number(p.high), 0)).toBe(2);
+
+    const after = await http('POST', `${stack.ingest}/events`, sign(commissioning(['SER900'])));
+    expect(after.status).toBe(201);
+    await eventually(async () => ((await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER900') })).body.verdict === 'VERIFIED' ? true : undefined));
+  });
 });

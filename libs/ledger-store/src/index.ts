@@ -2,8 +2,9 @@ import { Log1763780100000 } from './migrations/1763780100000-log';
 import { QueryColumns1763780300000 } from './migrations/1763780300000-query-columns';
 import { WriterLease1763780500000 } from './migrations/1763780500000-writer-lease';
 import { Checkpoints1763780700000 } from './migrations/1763780700000-checkpoints';
+import { DeadLetters1763781100000 } from './migrations/1763781100000-dead-letters';
 
 export * from './formats';
 export * from './node-reader';
-export const LEDGER_MIGRATIONS = [Log1763780100000, QueryColumns1763780300000, WriterLease1763780500000, Checkpoints1763780700000];
+export const LEDGER_MIGRATIONS = [Log1763780100000, QueryColumns1763780300000, WriterLease1763780500000, Checkpoints1763780700000, DeadLetters1763781100000];
 export * from './audit';

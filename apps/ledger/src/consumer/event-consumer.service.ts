@@ -125,6 +125,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
         events.push({ captured, summary: summarizeEvent(captured.event), topic, partition, offset: m.offset });
       } catch (e) {
         this.logger.error(`dead-lettering ${topic}/${partition}@${m.offset}: ${(e as Error).message}`);
+        await this.writer.recordDeadLetter({ topic, partition, offset: m.offset, reason: (e as Error).message, value: m.value });
         await this.deadLetters.send({
           topic: this.topics.deadLetter,
           acks: -1,

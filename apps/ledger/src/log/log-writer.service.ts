@@ -61,6 +61,16 @@ export class LogWriter {
     });
   }
 
+  /** A message that cannot enter the log is kept here with its reason (the text only if it is valid UTF-8 without U+0000). */
+  async recordDeadLetter(m: { topic: string; partition: number; offset: string; reason: string; value: Buffer | null }): Promise<void> {
+    const text = m.value?.toString('utf8');
+    const storable = text !== undefined && !text.includes('\u0000') && Buffer.from(text, 'utf8').equals(m.value!) ? text.slice(0, 65536) : null;
+    await this.db.query(
+      `INSERT INTO ledger.dead_letter (topic, kafka_partition, kafka_offset, reason, message) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [m.topic, m.partition, m.offset, m.reason.slice(0, 2000), storable],
+    );
+  }
+
   /** Where consumption of each partition resumes: the offsets stored with the last block, not Kafka's. */
   async storedOffsets(topic: string): Promise<Map<number, string>> {
     const rows = (await this.db.query('SELECT kafka_partition, next_offset FROM ledger.consumer_offset WHERE topic = $1', [topic])) as {
