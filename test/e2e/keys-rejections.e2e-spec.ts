@@ -98,9 +98,27 @@ describe('key validity windows, revocation, rotation and the record of every ref
     await submit(event('X1'), stranger, kids.next); // someone else's key id
     const replay = event('S2');
     await http('POST', `${stack.ingest}/events`, attachSignature(replay, signJson(replay, next.privateJwk, kids.next)));
-    expect((await http('GET', `${stack.ingest}/rejections?signer=${GLN}`)).status).toBe(401);
-    const list = await http('GET', `${stack.ingest}/rejections?signer=${GLN}`, undefined, admin());
+    expect((await http('GET', `${stack.ingest}/rejections`)).status).toBe(401);
+    expect((await http('GET', `${stack.ingest}/admin/rejections?signer=${GLN}`)).status).toBe(401);
+
+    // the partner reads its own rejections with its credential; a regulator reads anyone's
+    const credential = (await http('POST', `${stack.ingest}/admin/partners/${GLN}/credentials`, { label: 'e2e' }, admin())).body;
+    expect(credential.token).toMatch(/^dscsa_[0-9a-f]{32}_/);
+    const REGULATOR = '0614141000012';
+    await http('POST', `${stack.ingest}/admin/partners`, { gln: REGULATOR, name: 'FDA', roles: ['regulator'], keys: [] }, admin());
+    const fda = (await http('POST', `${stack.ingest}/admin/partners/${REGULATOR}/credentials`, { label: 'investigations' }, admin())).body;
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    const list = await http('GET', `${stack.ingest}/rejections`, undefined, bearer(credential.token));
     expect(list.status).toBe(200);
+    expect((await http('GET', `${stack.ingest}/rejections?signer=${REGULATOR}`, undefined, bearer(credential.token))).status).toBe(403);
+    const seenByRegulator = await http('GET', `${stack.ingest}/rejections?signer=${GLN}`, undefined, bearer(fda.token));
+    expect(seenByRegulator.body).toEqual(list.body);
+    expect((await http('GET', `${stack.ingest}/admin/rejections?signer=${GLN}`, undefined, admin())).body).toEqual(list.body);
+    // rotation: revoke the credential, and it stops working
+    expect((await http('POST', `${stack.ingest}/admin/partners/${GLN}/credentials/${credential.id}/revoke`, {}, admin())).status).toBe(204);
+    await new Promise((r) => setTimeout(r, KEY_CACHE_MS));
+    expect((await http('GET', `${stack.ingest}/rejections`, undefined, bearer(credential.token))).status).toBe(401);
+
     const rules = list.body.map((r: { rule: string }) => r.rule);
     expect(rules).toEqual(expect.arrayContaining(['key-not-valid', 'signature-invalid', 'duplicate-event']));
     const forged = list.body.find((r: { rule: string }) => r.rule === 'signature-invalid');
@@ -110,7 +128,15 @@ describe('key validity windows, revocation, rotation and the record of every ref
 
   it('keeps every registry change in a signed hash chain that shows any rewrite', async () => {
     const entries = (await http('GET', `${stack.ingest}/registry/log`)).body;
-    expect(entries.map((e: { action: string }) => e.action)).toEqual(['register-partner', 'revoke-key']);
+    expect(entries.map((e: { action: string }) => e.action)).toEqual([
+      'register-partner',
+      'revoke-key',
+      'issue-credential',
+      'register-partner',
+      'issue-credential',
+      'revoke-credential',
+    ]);
+    expect(JSON.stringify(entries)).not.toMatch(/dscsa_[0-9a-f]{32}_/); // tokens are never logged
     expect(entries[1].change).toMatchObject({ gln: GLN, kid: kids.old });
     const key = (await http('GET', `${stack.ingest}/registry/key`)).body;
     expect(checkRegistryChain(entries, key)).toBeUndefined();

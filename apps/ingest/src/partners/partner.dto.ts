@@ -107,6 +107,18 @@ export class RegisterPartnerDto {
   licences?: LicenceDto[];
 }
 
+export class CredentialDto {
+  @ApiProperty({ example: 'pharmacy counter app' })
+  @IsString()
+  @Length(1, 100)
+  label: string;
+
+  @ApiPropertyOptional({ example: '2027-11-22T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expiresAt?: string;
+}
+
 export class RevokeKeyDto {
   @ApiPropertyOptional({ description: 'When the key stopped being trustworthy; defaults to now' })
   @IsOptional()

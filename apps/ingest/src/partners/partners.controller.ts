@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ProblemException } from '@app/platform';
 import { AdminGuard } from './admin.guard';
-import { DelegateDto, RegisterPartnerDto, RevokeKeyDto } from './partner.dto';
+import { CredentialDto, DelegateDto, RegisterPartnerDto, RevokeKeyDto } from './partner.dto';
 import { PartnersService } from './partners.service';
 import { RegistryLog } from './registry-log.service';
 
@@ -48,6 +48,22 @@ export class PartnersController {
   @HttpCode(200)
   addDelegate(@Param('gln') gln: string, @Param('prefix') prefix: string, @Body() dto: DelegateDto) {
     return this.partners.addDelegate(gln, prefix, dto);
+  }
+
+  @Post('admin/partners/:gln/credentials')
+  @ApiBearerAuth()
+  @UseGuards(AdminGuard)
+  @HttpCode(201)
+  issueCredential(@Param('gln') gln: string, @Body() dto: CredentialDto) {
+    return this.partners.issueCredential(gln, dto.label, dto.expiresAt ? new Date(dto.expiresAt) : undefined);
+  }
+
+  @Post('admin/partners/:gln/credentials/:id/revoke')
+  @ApiBearerAuth()
+  @UseGuards(AdminGuard)
+  @HttpCode(204)
+  revokeCredential(@Param('gln') gln: string, @Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) id: string) {
+    return this.partners.revokeCredential(gln, id);
   }
 
   /** Public keys are public: any partner may fetch them to verify signatures itself. */

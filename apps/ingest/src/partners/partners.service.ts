@@ -6,7 +6,7 @@ import { CryptoError, validatePublicJwk } from '@app/crypto';
 import { PartnerEntity, PartnerKeyEntity } from '@app/registry';
 import { ProblemException } from '@app/platform';
 import { DelegateDto, RegisterPartnerDto } from './partner.dto';
-import { RegistryCache } from '@app/registry';
+import { issueToken, RegistryCache } from '@app/registry';
 import { RegistryLog } from './registry-log.service';
 
 export type PartnerView = PartnerEntity & {
@@ -89,6 +89,34 @@ export class PartnersService {
         await this.log.append(tx, 'admin', 'revoke-key', { gln, kid, revokedAt: at.toISOString() });
       }
       return key;
+    });
+  }
+
+  /**
+   * A new API credential for a partner; the token is shown once and only its hash is kept. Rotation is
+   * issuing a new credential, moving clients to it, then revoking the old one.
+   */
+  async issueCredential(gln: string, label: string, expiresAt?: Date): Promise<{ id: string; token: string; expiresAt: string | null }> {
+    if (!(await this.find(gln))) throw new ProblemException(404, 'unknown-partner', `no partner with GLN ${gln}`);
+    const issued = issueToken();
+    await this.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO ingest.api_credential (id, gln, label, secret_hash, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+        issued.id,
+        gln,
+        label,
+        issued.secretHash,
+        expiresAt ?? null,
+      ]);
+      await this.log.append(tx, 'admin', 'issue-credential', { gln, id: issued.id, label, expiresAt: expiresAt?.toISOString() ?? null });
+    });
+    return { id: issued.id, token: issued.token, expiresAt: expiresAt?.toISOString() ?? null };
+  }
+
+  async revokeCredential(gln: string, id: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const rows = (await tx.query('UPDATE ingest.api_credential SET revoked_at = now() WHERE id = $1 AND gln = $2 AND revoked_at IS NULL RETURNING id', [id, gln])) as unknown[];
+      if (!rows.length) throw new ProblemException(404, 'unknown-credential', `partner ${gln} has no live credential ${id}`);
+      await this.log.append(tx, 'admin', 'revoke-credential', { gln, id });
     });
   }
 

@@ -1,0 +1,53 @@
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { ProblemException } from '@app/platform';
+import { parseToken, secretMatches } from './credentials';
+
+/** Who is calling: the partner a credential belongs to, with its registry roles. */
+export interface Principal {
+  gln: string;
+  roles: string[];
+  credentialId: string;
+}
+
+/** Resolved credentials are reused this long: a revoked credential stops working within it. */
+const CACHE_MS = 2000;
+
+/** Authenticates `Authorization: Bearer dscsa_…` partner credentials; the principal is put on the request. */
+@Injectable()
+export class PartnerAuthGuard implements CanActivate {
+  private readonly cache = new Map<string, { principal: Principal; hash: Buffer; at: number }>();
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const header = req.headers.authorization ?? '';
+    const token = parseToken(header.startsWith('Bearer ') ? header.slice(7) : '');
+    if (!token) throw new ProblemException(401, 'unauthorized', 'a partner credential (Authorization: Bearer dscsa_…) is required');
+    const found = await this.lookup(token.id);
+    if (!found || !secretMatches(token.secret, found.hash)) throw new ProblemException(401, 'unauthorized', 'the credential is unknown, expired or revoked');
+    req.principal = found.principal;
+    return true;
+  }
+
+  private async lookup(id: string): Promise<{ principal: Principal; hash: Buffer } | undefined> {
+    const cached = this.cache.get(id);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached;
+    const [row] = (await this.db.query(
+      `SELECT c.gln, c.secret_hash, p.roles FROM ingest.api_credential c JOIN ingest.partner p USING (gln)
+       WHERE c.id = $1 AND c.revoked_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now())`,
+      [id],
+    )) as { gln: string; secret_hash: Buffer; roles: string[] }[];
+    if (!row) return undefined;
+    const entry = { principal: { gln: row.gln, roles: row.roles, credentialId: id }, hash: row.secret_hash, at: Date.now() };
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(id, entry);
+    return entry;
+  }
+}
+
+/** The authenticated partner, in a handler behind PartnerAuthGuard. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest<{ principal: Principal }>().principal);
