@@ -16,4 +16,8 @@ export const ledgerConfigSchema = Joi.object({
   LEDGER_SIGNING_KEY: Joi.string().optional(),
   LEDGER_SIGNING_KEY_FILE: Joi.string().default('.infra/ledger/checkpoint.skey'),
   LEDGER_BLOCK_MAX_EVENTS: Joi.number().integer().min(1).max(10000).default(1000),
+  /** A block holds at most this many bytes of Kafka message values (one oversized event still makes a block). */
+  LEDGER_BLOCK_MAX_BYTES: Joi.number().integer().min(1024).default(1024 * 1024),
+  /** The longest a fetch waits for events: blocks are cut at least this often while events flow. */
+  LEDGER_BLOCK_MAX_WAIT_MS: Joi.number().integer().min(10).max(10000).default(200),
 });

@@ -16,7 +16,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(EventConsumer.name);
   private readonly kafka: Kafka;
   private readonly deadLetters: Producer;
-  private readonly blockMax: number;
+  private readonly blockMax: { events: number; bytes: number; waitMs: number };
   private readonly groupId: string;
   private readonly sessionTimeout: number;
   private readonly topics: { events: string; deadLetter: string };
@@ -31,7 +31,11 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     private readonly lease: WriterLease,
   ) {
     this.kafka = createKafka(config.getOrThrow('KAFKA_BROKERS'), `${config.getOrThrow('KAFKA_CLIENT_ID')}-ledger`);
-    this.blockMax = config.getOrThrow<number>('LEDGER_BLOCK_MAX_EVENTS');
+    this.blockMax = {
+      events: config.getOrThrow<number>('LEDGER_BLOCK_MAX_EVENTS'),
+      bytes: config.getOrThrow<number>('LEDGER_BLOCK_MAX_BYTES'),
+      waitMs: config.getOrThrow<number>('LEDGER_BLOCK_MAX_WAIT_MS'),
+    };
     this.groupId = config.getOrThrow('LEDGER_CONSUMER_GROUP');
     this.sessionTimeout = config.getOrThrow<number>('LEDGER_SESSION_TIMEOUT_MS');
     this.topics = { events: config.getOrThrow('KAFKA_TOPIC_EVENTS'), deadLetter: config.getOrThrow('KAFKA_TOPIC_DEAD_LETTER') };
@@ -74,6 +78,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
       allowAutoTopicCreation: false,
       sessionTimeout: this.sessionTimeout,
       heartbeatInterval: Math.floor(this.sessionTimeout / 5),
+      maxWaitTimeInMs: this.blockMax.waitMs,
       readUncommitted: false,
     });
     consumer.on(consumer.events.CONNECT, () => (this.connected = true));
@@ -96,9 +101,8 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async consume({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    for (let start = 0; start < batch.messages.length; start += this.blockMax) {
+    for (const chunk of blocksOf(batch.messages, this.blockMax.events, this.blockMax.bytes)) {
       if (!isRunning() || isStale()) return;
-      const chunk = batch.messages.slice(start, start + this.blockMax);
       const events = await this.decode(batch.topic, batch.partition, chunk);
       const last = chunk[chunk.length - 1].offset;
       const next = (BigInt(last) + 1n).toString();
@@ -135,4 +139,23 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     }
     return events;
   }
+}
+
+/** Cuts a fetched batch into blocks of at most `maxEvents` messages and `maxBytes` of message values. */
+export function blocksOf(messages: KafkaMessage[], maxEvents: number, maxBytes: number): KafkaMessage[][] {
+  const blocks: KafkaMessage[][] = [];
+  let block: KafkaMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = m.value?.length ?? 0;
+    if (block.length && (block.length >= maxEvents || bytes + size > maxBytes)) {
+      blocks.push(block);
+      block = [];
+      bytes = 0;
+    }
+    block.push(m);
+    bytes += size;
+  }
+  if (block.length) blocks.push(block);
+  return blocks;
 }
