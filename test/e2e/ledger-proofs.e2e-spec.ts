@@ -20,6 +20,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, http, startStack, Stack } from '../support/stack';
+import { runCli } from '../support/cli';
 
 const GLN = '0614141000005';
 const fromB64 = (s: string) => Uint8Array.from(Buffer.from(s, 'base64'));
@@ -116,22 +117,11 @@ describe('the ledger proves what it holds', () => {
   });
 
   describe('from the command line', () => {
-    let run: (...argv: string[]) => Promise<string>;
+    const run = runCli;
     let dir: string;
 
     beforeAll(async () => {
-      const { main } = await import('../../apps/cli/src/main');
       dir = await mkdtemp(join(tmpdir(), 'dscsa-proof-'));
-      run = async (...argv) => {
-        const out: string[] = [];
-        const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-        try {
-          await main(argv);
-        } finally {
-          spy.mockRestore();
-        }
-        return out.join('');
-      };
     });
 
     it('fetches a proof and verifies it offline with only the ledger key (and the signer key for the signature)', async () => {

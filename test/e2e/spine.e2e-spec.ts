@@ -6,6 +6,7 @@ import { generateKeyPair, signJson } from '@app/crypto';
 import { gs1CheckDigit } from '@app/gs1';
 import { attachSignature } from '@app/epcis';
 import { eventually, http, startStack, Stack } from '../support/stack';
+import { runCli } from '../support/cli';
 
 const withCheck = (body: string) => body + gs1CheckDigit(body);
 const MANUFACTURER_GLN = withCheck('061414100000');
@@ -183,35 +184,26 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
   });
 
   it('lets a user do it all by hand with the CLI: keygen, partner register, submit, verify', async () => {
-    const { main } = await import('../../apps/cli/src/main');
     const dir = await mkdtemp(join(tmpdir(), 'dscsa-cli-'));
-    const out: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-    try {
-      const gln = withCheck('061414200000');
-      await main(['keygen', '--gln', gln, '--label', 'cli', '--out', join(dir, 'key.json')]);
-      await main(['partner', 'register', '--gln', gln, '--name', 'CLI Labs', '--role', 'manufacturer', '--prefix', '0614142', '--key', join(dir, 'key.json'), '--valid-from', '2026-01-01T00:00:00Z', '--ingest', stack.ingest, '--admin-token', stack.adminToken]);
-      const event = { ...commissioning(['CLI001']), epcList: ['urn:epc:id:sgtin:0614142.012345.CLI001'] };
-      await writeFile(join(dir, 'event.json'), JSON.stringify(event));
-      out.length = 0;
-      await main(['submit', join(dir, 'event.json'), '--key', join(dir, 'key.json'), '--ingest', stack.ingest]);
-      const accepted = JSON.parse(out.join(''));
-      expect(accepted.signer).toEqual({ gln, kid: `${gln}/cli` });
-      const gtin = withCheck('0061414212345');
-      const code = `]d201${gtin}21CLI001${GS}10LOT42${GS}17280630`;
-      await eventually(async () => {
-        out.length = 0;
-        await main(['verify', code, '--verify', stack.verify]);
-        return JSON.parse(out.join('')).verdict === 'VERIFIED' ? true : undefined;
-      });
-      await expect(main(['submit', join(dir, 'event.json'), '--ingest', stack.ingest])).rejects.toThrow(/400 .*signature/);
-      // CLI Labs owns 0614142, not Acme's 0614141: it may not commission Acme's GTINs
-      await writeFile(join(dir, 'foreign.json'), JSON.stringify(commissioning(['CLI999'])));
-      await expect(main(['submit', join(dir, 'foreign.json'), '--key', join(dir, 'key.json'), '--ingest', stack.ingest])).rejects.toThrow(/403 .*0614141/);
-    } finally {
-      spy.mockRestore();
-    }
+    const gln = withCheck('061414200000');
+    const key = join(dir, 'key.json');
+    await runCli('keygen', '--gln', gln, '--label', 'cli', '--out', key);
+    await runCli(
+      ...['partner', 'register', '--gln', gln, '--name', 'CLI Labs', '--role', 'manufacturer', '--prefix', '0614142', '--key', key],
+      ...['--valid-from', '2026-01-01T00:00:00Z', '--ingest', stack.ingest, '--admin-token', stack.adminToken],
+    );
+    const event = { ...commissioning(['CLI001']), epcList: ['urn:epc:id:sgtin:0614142.012345.CLI001'] };
+    await writeFile(join(dir, 'event.json'), JSON.stringify(event));
+    const accepted = JSON.parse(await runCli('submit', join(dir, 'event.json'), '--key', key, '--ingest', stack.ingest));
+    expect(accepted.signer).toEqual({ gln, kid: `${gln}/cli` });
+    const code = `]d201${withCheck('0061414212345')}21CLI001${GS}10LOT42${GS}17280630`;
+    await eventually(async () => (JSON.parse(await runCli('verify', code, '--verify', stack.verify)).verdict === 'VERIFIED' ? true : undefined));
+    await expect(runCli('submit', join(dir, 'event.json'), '--ingest', stack.ingest)).rejects.toThrow(/400 .*signature/);
+    // CLI Labs owns 0614142, not Acme's 0614141: it may not commission Acme's GTINs
+    await writeFile(join(dir, 'foreign.json'), JSON.stringify(commissioning(['CLI999'])));
+    await expect(runCli('submit', join(dir, 'foreign.json'), '--key', key, '--ingest', stack.ingest)).rejects.toThrow(/403 .*0614141/);
   });
+
 
   it('dead-letters a message on the events topic that is not a captured event, records why, and keeps logging', async () => {
     const producer = stack.kafka.producer();

@@ -2,20 +2,12 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CliError, main } from './main';
+import { runCli } from '../../../test/support/cli';
 
 const CONFORMANCE = process.env.CONFORMANCE_DIR ?? resolve(__dirname, '../../../../shared/conformance');
 const PHARMA = resolve(CONFORMANCE, 'epcis-documents/1.2/xml/capture/valid/GS1_US_Pharma_Example_2_2_1_1.xml');
 
-async function run(...argv: string[]): Promise<string> {
-  const out: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  try {
-    await main(argv);
-  } finally {
-    spy.mockRestore();
-  }
-  return out.join('');
-}
+const run = runCli;
 
 describe('dscsa CLI', () => {
   it('scans a DataMatrix with FNC1 and symbology identifier', async () => {

@@ -2,7 +2,7 @@ import type { JwkInput } from '@app/crypto';
 import { summarizeEvent } from '@app/epcis';
 import { bytesEqual, CompactRange, hashLeaf, type Node } from '@app/merkle';
 import { CheckpointError, noteVerifier, openCheckpoint, parseVkey, type Verifier } from '@app/checkpoint';
-import { blockHash, GENESIS_PREV_HASH, leafBytes, leafRecordOf, LeafRecord, RECORD_COLUMNS, recordSignatureProblem, RecordRow } from './formats';
+import { blockHash, BlockRow, GENESIS_PREV_HASH, leafBytes, leafRecordOf, LeafRecord, RECORD_COLUMNS, recordSignatureProblem, RecordRow } from './formats';
 import type { Query } from './node-reader';
 
 /** The first inconsistency found: where it is and what is wrong. */
@@ -29,17 +29,6 @@ export interface AuditOptions {
   chunk?: number;
 }
 
-interface BlockRow {
-  height: string;
-  first_seq: string;
-  leaf_count: number;
-  tree_size: string;
-  root_hash: Buffer;
-  prev_hash: Buffer;
-  block_hash: Buffer;
-  frontier: Buffer[];
-  created_at: Date;
-}
 
 interface KeyRow {
   kid: string;

@@ -40,6 +40,19 @@ export interface BlockHeader {
   createdAt: string;
 }
 
+/** A ledger.block row as PostgreSQL returns it. */
+export interface BlockRow {
+  height: string;
+  first_seq: string;
+  leaf_count: number;
+  tree_size: string;
+  root_hash: Buffer;
+  prev_hash: Buffer;
+  block_hash: Buffer;
+  frontier: Buffer[];
+  created_at: Date;
+}
+
 export const GENESIS_PREV_HASH = Buffer.alloc(32);
 
 /** A block's hash chains it to its predecessor and commits to the whole log's root at its end. */

@@ -3,15 +3,8 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { PARTNER_ROLES, PartnerRole } from '@app/registry';
 
-export class PartnerKeyDto {
-  @ApiProperty({ example: '0614141000005/2026-a', description: 'Key id named by JWS headers: <GLN>/<label>' })
-  @Matches(/^\d{13}\/[A-Za-z0-9._-]{1,64}$/, { message: 'kid must be <GLN>/<label> with a label of [A-Za-z0-9._-]{1,64}' })
-  kid: string;
-
-  @ApiProperty({ description: 'Public key as a JWK: OKP/Ed25519 or EC/P-256' })
-  @IsObject()
-  publicJwk: Record<string, string>;
-
+/** A validity window: keys, licences and delegations hold from validFrom until validUntil (open-ended when absent). */
+class ValidityWindowDto {
   @ApiProperty({ example: '2026-01-01T00:00:00Z' })
   @IsISO8601({ strict: true })
   validFrom: string;
@@ -22,9 +15,19 @@ export class PartnerKeyDto {
   validUntil?: string;
 }
 
+export class PartnerKeyDto extends ValidityWindowDto {
+  @ApiProperty({ example: '0614141000005/2026-a', description: 'Key id named by JWS headers: <GLN>/<label>' })
+  @Matches(/^\d{13}\/[A-Za-z0-9._-]{1,64}$/, { message: 'kid must be <GLN>/<label> with a label of [A-Za-z0-9._-]{1,64}' })
+  kid: string;
+
+  @ApiProperty({ description: 'Public key as a JWK: OKP/Ed25519 or EC/P-256' })
+  @IsObject()
+  publicJwk: Record<string, string>;
+}
+
 export const LICENCE_KINDS = ['fda-registration', 'state-wholesale', 'state-3pl', 'state-pharmacy', 'state-manufacturer'] as const;
 
-export class LicenceDto {
+export class LicenceDto extends ValidityWindowDto {
   @ApiProperty({ enum: LICENCE_KINDS })
   @IsIn(LICENCE_KINDS)
   kind: (typeof LICENCE_KINDS)[number];
@@ -38,18 +41,9 @@ export class LicenceDto {
   @IsOptional()
   @Matches(/^US(-[A-Z]{2})?$/, { message: 'jurisdiction must be US or US-<state code>' })
   jurisdiction?: string;
-
-  @ApiProperty({ example: '2026-01-01T00:00:00Z' })
-  @IsISO8601({ strict: true })
-  validFrom: string;
-
-  @ApiPropertyOptional({ example: '2028-01-01T00:00:00Z' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  validUntil?: string;
 }
 
-export class DelegateDto {
+export class DelegateDto extends ValidityWindowDto {
   @ApiProperty({ example: '0614142000001', description: 'GLN of the contract manufacturer or repackager' })
   @Matches(/^\d{13}$/, { message: 'gln must be 13 digits' })
   gln: string;
@@ -57,15 +51,6 @@ export class DelegateDto {
   @ApiProperty({ enum: ['contract-manufacturer', 'repackager'] })
   @IsIn(['contract-manufacturer', 'repackager'])
   role: 'contract-manufacturer' | 'repackager';
-
-  @ApiProperty({ example: '2026-01-01T00:00:00Z' })
-  @IsISO8601({ strict: true })
-  validFrom: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  validUntil?: string;
 }
 
 export class RegisterPartnerDto {

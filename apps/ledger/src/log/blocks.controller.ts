@@ -3,17 +3,9 @@ import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ProblemException } from '@app/platform';
+import type { BlockRow as StoredBlock } from '@app/ledger-store';
 
-interface BlockRow {
-  height: string;
-  first_seq: string;
-  leaf_count: number;
-  tree_size: string;
-  root_hash: Buffer;
-  prev_hash: Buffer;
-  block_hash: Buffer;
-  created_at: Date;
-}
+type BlockRow = Omit<StoredBlock, 'frontier'>;
 
 const toJson = (b: BlockRow) => ({
   height: Number(b.height),
