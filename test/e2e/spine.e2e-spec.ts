@@ -229,4 +229,23 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
     expect(after.status).toBe(201);
     await eventually(async () => ((await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER900') })).body.verdict === 'VERIFIED' ? true : undefined));
   });
+
+  it('lets the manufacturer recall a lot, after which its packages scan as RECALLED', async () => {
+    const recall = {
+      '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld', { dscsa: 'https://ns.dscsa-trace.org/epcis/' }],
+      type: 'ObjectEvent',
+      eventTime: '2026-11-20T09:00:00.000Z',
+      eventTimeZoneOffset: '+00:00',
+      action: 'OBSERVE',
+      disposition: 'recalled',
+      quantityList: [{ epcClass: 'urn:epc:class:lgtin:0614141.012345.LOT42', quantity: 3 }],
+    };
+    expect((await http('POST', `${stack.ingest}/events`, sign(recall))).status).toBe(201);
+    const scan = await eventually(async () => {
+      const r = await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER001') });
+      return r.body.reasons.some((x: { code: string }) => x.code === 'RECALLED') ? r.body : undefined;
+    });
+    expect(scan.verdict).toBe('SUSPECT');
+    expect(scan.reasons.find((x: { code: string }) => x.code === 'RECALLED').message).toMatch(/recall/i);
+  });
 });

@@ -50,4 +50,18 @@ describe('authorizeSigner', () => {
     expect(authorizeSigner(shipping(ACME), WHOLESALER, acme)).toEqual({ ok: true });
     expect(authorizeSigner(shipping(ACME), CMO, acme)).toMatchObject({ ok: false, rule: 'not-a-trading-party' });
   });
+
+  it('lets only the prefix owner announce a recall of its lots', () => {
+    const recall = summarizeEvent({
+      type: 'ObjectEvent',
+      eventTime: '2026-06-01T00:00:00Z',
+      eventTimeZoneOffset: '+00:00',
+      action: 'OBSERVE',
+      disposition: 'recalled',
+      quantityList: [{ epcClass: 'urn:epc:class:lgtin:0614141.012345.L7', quantity: 100 }],
+    });
+    expect(recall.classes).toEqual([{ gtin: '00614141123452', lot: 'L7' }]);
+    expect(authorizeSigner(recall, ACME, acme)).toEqual({ ok: true });
+    expect(authorizeSigner(recall, WHOLESALER, acme)).toMatchObject({ ok: false, rule: 'not-prefix-owner', message: expect.stringMatching(/may not recall/) });
+  });
 });

@@ -24,15 +24,20 @@ const PARTY_TYPES = new Set(['owning_party', 'possessing_party']);
  * owning or possessing party named in its source or destination list.
  */
 export function authorizeSigner(event: EventSummary, signerGln: string, registry: RegistryView): Authorization {
-  if (event.type === 'ObjectEvent' && event.action === 'ADD' && event.bizStep === 'commissioning') {
-    for (const gtin of new Set(event.epcs.flatMap(({ epc }) => gtinOf(epc) ?? []))) {
-      const owner = registry.prefixOwner(gtin);
-      if (!owner) return { ok: false, rule: 'unregistered-prefix', message: `no partner has registered the company prefix of GTIN ${gtin}` };
-      const at = Date.parse(event.eventTime);
-      const delegated = owner.delegates.some((d) => d.gln === signerGln && d.validFrom.getTime() <= at && (!d.validUntil || at < d.validUntil.getTime()));
-      if (owner.gln !== signerGln && !delegated)
-        return { ok: false, rule: 'not-prefix-owner', message: `${signerGln} may not commission GTIN ${gtin}: prefix ${owner.prefix} belongs to ${owner.gln}` };
-    }
+  // A commissioning creates serials of GTINs, a recall speaks for lots of them: both only by who owns the GTINs.
+  const owned = isCommissioning(event)
+    ? event.epcs.flatMap(({ epc }) => gtinOf(epc) ?? [])
+    : isRecall(event)
+      ? event.classes.map((c) => c.gtin)
+      : [];
+  const what = isCommissioning(event) ? 'commission' : 'recall';
+  for (const gtin of new Set(owned)) {
+    const owner = registry.prefixOwner(gtin);
+    if (!owner) return { ok: false, rule: 'unregistered-prefix', message: `no partner has registered the company prefix of GTIN ${gtin}` };
+    const at = Date.parse(event.eventTime);
+    const delegated = owner.delegates.some((d) => d.gln === signerGln && d.validFrom.getTime() <= at && (!d.validUntil || at < d.validUntil.getTime()));
+    if (owner.gln !== signerGln && !delegated)
+      return { ok: false, rule: 'not-prefix-owner', message: `${signerGln} may not ${what} GTIN ${gtin}: prefix ${owner.prefix} belongs to ${owner.gln}` };
   }
   if (event.bizStep && TRANSFER_STEPS.has(event.bizStep)) {
     const parties = event.parties.filter((p) => PARTY_TYPES.has(p.type)).map((p) => p.id);
@@ -44,6 +49,18 @@ export function authorizeSigner(event: EventSummary, signerGln: string, registry
       };
   }
   return { ok: true };
+}
+
+function isCommissioning(e: EventSummary): boolean {
+  return e.type === 'ObjectEvent' && e.action === 'ADD' && e.bizStep === 'commissioning';
+}
+
+/**
+ * A recall announcement: an ObjectEvent with disposition `recalled` naming the recalled lots as product
+ * classes (quantityList of LGTINs, or a GTIN for all its lots). CBV has no recall business step.
+ */
+export function isRecall(e: EventSummary): boolean {
+  return e.type === 'ObjectEvent' && e.disposition === 'recalled' && e.classes.length > 0;
 }
 
 /** GTIN of an SGTIN or LGTIN Digital Link (https://id.gs1.org/01/{gtin}/...). */

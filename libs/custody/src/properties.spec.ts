@@ -54,6 +54,7 @@ describe('assessCustody properties', () => {
       fc.record({ side: fc.constantFrom('source' as const, 'destination' as const), type: fc.constantFrom('owning_party', 'possessing_party', 'location'), id: fc.constantFrom(...glns) }),
       { maxLength: 3 },
     ),
+    classes: fc.constant([]),
   });
   const events = fc
     .array(

@@ -24,6 +24,8 @@ export interface EventSummary {
   expiry?: string;
   /** Trading parties from sourceList/destinationList, as GLNs where the identifier is a GS1 PGLN or SGLN. */
   parties: Party[];
+  /** Product classes of the quantity lists (GTIN, and lot for an LGTIN), e.g. the lots a recall names. */
+  classes: { gtin: string; lot?: string }[];
 }
 
 export interface Party {
@@ -131,6 +133,21 @@ export function summarizeEvent(event: unknown, eventIndex = 0): EventSummary {
       parties.push({ side, type: bareSourceDestType(t), id: partyGln(v) });
     });
   }
+  const classes: EventSummary['classes'] = [];
+  for (const field of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']) {
+    const list = e[field];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) {
+      fail(field, 'type', `${field} must be an array`);
+      continue;
+    }
+    list.forEach((q, i) => {
+      const epcClass = (q as JsonObject | null)?.epcClass;
+      if (typeof epcClass !== 'string') return fail(`${field}/${i}/epcClass`, 'type', 'epcClass must be a string');
+      const ais = productClassAis(epcClass);
+      if (ais?.['01']) classes.push(ais['10'] === undefined ? { gtin: ais['01'] } : { gtin: ais['01'], lot: ais['10'] });
+    });
+  }
   const summary: EventSummary = {
     type: type as EventType,
     action,
@@ -143,6 +160,7 @@ export function summarizeEvent(event: unknown, eventIndex = 0): EventSummary {
     lot,
     expiry,
     parties,
+    classes,
   };
   if (issues.length) throw new EpcisValidationError(issues.map((i) => ({ ...i, eventID })));
   return summary;
@@ -155,5 +173,14 @@ function partyGln(id: string): string {
     return ais['417'] ?? ais['414'] ?? id;
   } catch {
     return id;
+  }
+}
+
+/** urn:epc:class:lgtin:… or a Digital Link /01/{gtin}[/10/{lot}]; class patterns (idpat) name no single product. */
+function productClassAis(epcClass: string): Record<string, string> | undefined {
+  try {
+    return identifierAis(epcClass);
+  } catch {
+    return undefined;
   }
 }

@@ -5,6 +5,7 @@ import { CompactRange, hashLeaf } from '@app/merkle';
 import { CapturedEvent, EventSummary } from '@app/epcis';
 import { blockHash, GENESIS_PREV_HASH, leafBytes, LeafRecord } from '@app/ledger-store';
 import { parseDigitalLink } from '@app/gs1';
+import { isRecall } from '@app/custody';
 import { WriterLease } from './writer-lease.service';
 import { CheckpointSigner } from './checkpoint-signer.service';
 
@@ -178,6 +179,12 @@ export class LogWriter {
         `INSERT INTO ledger.epc_event (epc, seq, role) SELECT epc, seq, role FROM jsonb_to_recordset($1::jsonb) AS l(epc text, seq bigint, role text)
          ON CONFLICT DO NOTHING`,
         [JSON.stringify(links)],
+      );
+    const recalls = rows.flatMap(({ seq, summary }) => (isRecall(summary) ? summary.classes.map((c) => ({ gtin: c.gtin, lot: c.lot ?? null, seq })) : []));
+    if (recalls.length)
+      await tx.query(
+        `INSERT INTO ledger.recall (gtin, lot, seq) SELECT gtin, lot, seq FROM jsonb_to_recordset($1::jsonb) AS r(gtin text, lot text, seq bigint) ON CONFLICT DO NOTHING`,
+        [JSON.stringify(recalls)],
       );
     // One row per item even when a block commissions the same serial twice (a clone stays visible in the count).
     const commissioned = new Map<string, { epc: string; gtin: string; serial: string; lot: string | null; expiry: string | null; seq: number; count: number }>();

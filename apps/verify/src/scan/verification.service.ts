@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Gs1Error, parseScan, ScanResult } from '@app/gs1';
 import { summarizeEvent } from '@app/epcis';
-import { assessCustody, Assessment, CustodyEvent, CustodyStep, PartnerFacts } from '@app/custody';
+import { assessCustody, Assessment, CustodyEvent, CustodyStep, PartnerFacts, Recall } from '@app/custody';
 import { DbNodeReader, leafBytes, leafRecordOf, RECORD_COLUMNS, recordSignatureProblem, RecordRow } from '@app/ledger-store';
 import { hashLeaf, inclusionProof, verifyInclusion } from '@app/merkle';
 import { CheckpointError, noteVerifier, openCheckpoint, parseVkey, type Verifier } from '@app/checkpoint';
@@ -101,7 +101,7 @@ export class VerificationService implements OnModuleInit {
       events,
       partners,
       registry: await this.registry.view(),
-      recalls: [],
+      recalls: await this.recalls(scan.gtin),
       scanner: opts.scanner,
       today: opts.today ?? new Date().toISOString().slice(0, 10),
     });
@@ -137,6 +137,21 @@ export class VerificationService implements OnModuleInit {
     if (index >= checkpoint.size) return false;
     const proof = await inclusionProof(index, checkpoint.size, this.nodes);
     return verifyInclusion(hashLeaf(leafBytes(leafRecordOf(row))), index, checkpoint.size, proof, checkpoint.rootHash);
+  }
+
+  /** Recall announcements for the GTIN, grouped by the event that made them. */
+  private async recalls(gtin: string): Promise<Recall[]> {
+    const rows = (await this.db.query(
+      'SELECT e.event_id, r.lot FROM ledger.recall r JOIN ledger.event_record e USING (seq) WHERE r.gtin = $1',
+      [gtin],
+    )) as { event_id: string; lot: string | null }[];
+    const byEvent = new Map<string, Recall>();
+    for (const r of rows) {
+      const recall = byEvent.get(r.event_id) ?? { gtin, lots: [], eventId: r.event_id };
+      if (r.lot !== null) recall.lots.push(r.lot);
+      byEvent.set(r.event_id, recall);
+    }
+    return [...byEvent.values()];
   }
 
   private async blockHashes(rows: RecordRow[]): Promise<Map<number, string>> {
