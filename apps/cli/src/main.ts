@@ -8,6 +8,7 @@ import { sign, submit, verifyScan } from './commands/events';
 import { audit } from './commands/audit';
 import { convert, hash, scan, validate } from './commands/epcis';
 import { checkProof, proof, witness } from './commands/transparency';
+import { simulate } from './commands/simulate';
 
 const USAGE = `usage: dscsa <command> [options]
 
@@ -24,6 +25,8 @@ const USAGE = `usage: dscsa <command> [options]
   check-proof FILE --ledger-key VKEY [--signer-jwk FILE]   verify a proof bundle offline with only the ledger's key
   witness --key KEYFILE --ledger-key VKEY [--state FILE]   cosign the latest checkpoint if it extends the last one seen
   audit --ledger-key VKEY [--no-signatures]     recompute the ledger from PostgreSQL; exit 1 on the first inconsistency
+  simulate [--seed N] [--units N] [--anomalies] [--concurrency N] [--summary FILE] [--dry-run [--out DIR]]
+                                                a deterministic supply chain: partners registered, signed documents captured, anomalies summarized
 
   --ingest URL (INGEST_URL, default http://127.0.0.1:3000)  --verify URL (VERIFY_URL, default http://127.0.0.1:3002)
   --ledger URL (LEDGER_URL, default http://127.0.0.1:3001)  --ledger-key VKEY (LEDGER_VKEY; GET /log on the ledger shows it)
@@ -51,6 +54,12 @@ const OPTIONS = {
   'database-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dscsa' },
   'no-signatures': { type: 'boolean', default: false },
   'ledger-key': { type: 'string', default: process.env.LEDGER_VKEY },
+  seed: { type: 'string' },
+  units: { type: 'string' },
+  anomalies: { type: 'boolean', default: false },
+  concurrency: { type: 'string' },
+  summary: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -96,6 +105,8 @@ export async function main(argv: string[]): Promise<void> {
       return witness({ ledger: o.ledger, key: o.key, ledgerKey: o['ledger-key'], state: o.state });
     case 'audit':
       return audit({ databaseUrl: o['database-url'], signatures: !o['no-signatures'], ledgerKey: o['ledger-key'] });
+    case 'simulate':
+      return simulate({ ...o, adminToken: o['admin-token'], dryRun: o['dry-run'] });
     default:
       throw new CliError(`unknown command ${command}; see dscsa --help`, 2);
   }
