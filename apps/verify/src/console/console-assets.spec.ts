@@ -11,8 +11,12 @@ describe('console assets', () => {
     expect(findPublicDir(__dirname)).toBe(join(__dirname, 'public'));
   });
 
-  it('finds the source tree from the compiled module in dist/, which tsc leaves without the static files', () => {
-    expect(findPublicDir(join(REPO, 'dist/apps/verify/src/console'))).toBe(join(REPO, SOURCE_PUBLIC_DIR));
+  it('finds the source tree from a compiled module in dist/ that has no copy of the static files', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'console-repo-'));
+    mkdirSync(join(repo, SOURCE_PUBLIC_DIR), { recursive: true });
+    writeFileSync(join(repo, SOURCE_PUBLIC_DIR, 'index.html'), '<!doctype html>');
+    mkdirSync(join(repo, 'dist/apps/verify/src/console'), { recursive: true });
+    expect(findPublicDir(join(repo, 'dist/apps/verify/src/console'))).toBe(join(repo, SOURCE_PUBLIC_DIR));
   });
 
   it('prefers a copy beside the compiled module, and finds nothing where there is neither', () => {
