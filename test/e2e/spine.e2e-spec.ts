@@ -6,6 +6,7 @@ import { generateKeyPair, signJson } from '@app/crypto';
 import { gs1CheckDigit } from '@app/gs1';
 import { attachSignature } from '@app/epcis';
 import { eventually, http, startStack, Stack } from '../support/stack';
+import { recallEvent } from '../support/events';
 import { runCli } from '../support/cli';
 
 const withCheck = (body: string) => body + gs1CheckDigit(body);
@@ -231,15 +232,7 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
   });
 
   it('lets the manufacturer recall a lot, after which its packages scan as RECALLED', async () => {
-    const recall = {
-      '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld', { dscsa: 'https://ns.dscsa-trace.org/epcis/' }],
-      type: 'ObjectEvent',
-      eventTime: '2026-11-20T09:00:00.000Z',
-      eventTimeZoneOffset: '+00:00',
-      action: 'OBSERVE',
-      disposition: 'recalled',
-      quantityList: [{ epcClass: 'urn:epc:class:lgtin:0614141.012345.LOT42', quantity: 3 }],
-    };
+    const recall = recallEvent(['urn:epc:class:lgtin:0614141.012345.LOT42']);
     expect((await http('POST', `${stack.ingest}/events`, sign(recall))).status).toBe(201);
     const scan = await eventually(async () => {
       const r = await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER001') });

@@ -4,6 +4,7 @@ import { generateKeyPair, signJson } from '@app/crypto';
 import { attachSignature } from '@app/epcis';
 import { gs1CheckDigit } from '@app/gs1';
 import { eventually, http, startStack, Stack } from '../support/stack';
+import { recallEvent } from '../support/events';
 
 const withCheck = (body: string) => body + gs1CheckDigit(body);
 const MANUFACTURER = withCheck('061414100000');
@@ -121,15 +122,7 @@ describe('the VRS responder: GS1 Lightweight Messaging verification requests ans
   });
 
   it('verifies a package of a recalled lot and says it is recalled', async () => {
-    const recall = {
-      '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld', { dscsa: 'https://ns.dscsa-trace.org/epcis/' }],
-      type: 'ObjectEvent',
-      eventTime: '2026-11-20T09:00:00.000Z',
-      eventTimeZoneOffset: '+00:00',
-      action: 'OBSERVE',
-      disposition: 'recalled',
-      quantityList: [{ epcClass: 'urn:epc:class:lgtin:0614141.012345.REC1', quantity: 1 }],
-    };
+    const recall = recallEvent(['urn:epc:class:lgtin:0614141.012345.REC1']);
     expect((await http('POST', `${stack.ingest}/events`, sign(recall))).status).toBe(201);
     const res = await eventually(async () => {
       const r = await http('GET', vrsUrl(stack.verify, { serial: 'REC001', lot: 'REC1' }));
