@@ -59,7 +59,34 @@ describe('a simulated supply chain captured by the real stack and scanned at ver
       });
     }
   });
-});
+
+  it('reports every unit of a recalled lot with its holder, for the GTIN owner and regulators only', async () => {
+    const recalled = summary.anomalies.find((a) => a.kind === 'recalled')!;
+    const admin = { authorization: `Bearer ${stack.adminToken}` };
+    const partners = (await http('GET', `${stack.ingest}/partners`)).body as { gln: string; companyPrefixes: { prefix: string }[] }[];
+    const owner = partners.find((p) => p.companyPrefixes.some((c) => recalled.gtin.slice(1).startsWith(c.prefix)))!;
+    const other = partners.find((p) => p.gln !== owner.gln)!;
+    const REGULATOR = '0614141000012';
+    await http('POST', `${stack.ingest}/admin/partners`, { gln: REGULATOR, name: 'FDA', roles: ['regulator'], keys: [] }, admin);
+    const token = async (gln: string) => (await http('POST', `${stack.ingest}/admin/partners/${gln}/credentials`, { label: 'recall' }, admin)).body.token as string;
+    const url = `${stack.verify}/recalls/report?gtin=${recalled.gtin}&lot=${encodeURIComponent(recalled.lot!)}`;
+
+    expect((await http('GET', url)).status).toBe(401);
+    expect((await http('GET', url, undefined, { authorization: `Bearer ${await token(other.gln)}` })).status).toBe(403);
+    const report = await http('GET', url, undefined, { authorization: `Bearer ${await token(owner.gln)}` });
+    expect(report.status).toBe(200);
+    expect(report.body.units.length).toBeGreaterThan(0);
+    expect(report.body.units.map((u: { serial: string }) => u.serial)).toContain(recalled.serial);
+    for (const u of report.body.units) expect(u.reasons).toContain('RECALLED');
+    const held = report.body.byHolder.reduce((n: number, h: { quantity: number }) => n + h.quantity, 0);
+    expect(held + report.body.dispensed).toBe(report.body.units.length);
+
+    const csv = await fetch(`${url}&format=csv`, { headers: { authorization: `Bearer ${await token(REGULATOR)}` } });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('gtin,lot,serial,sgtin,holder_gln,holder_name,dispensed,reasons');
+    expect(lines).toHaveLength(report.body.units.length + 1);
+  });});
 
 describe('dscsa simulate, without the stack', () => {
   it('writes each signed document with --dry-run --out, and the same seed gives the same summary', async () => {
@@ -94,4 +121,6 @@ describe('dscsa simulate, without the stack', () => {
     await expect(run({ units: 'many', dryRun: true, ingest: '' })).rejects.toMatchObject({ exitCode: 2, message: '--units must be a positive integer' });
     await expect(run({ units: '10', ingest: 'http://unused' })).rejects.toThrow(/--admin-token/);
   });
+
+
 });

@@ -9,6 +9,7 @@ import { ConsoleModule } from './console/console.module';
 import { QueryModule } from './query/query.module';
 import { ScanModule } from './scan/scan.module';
 import { VrsModule } from './vrs/vrs.module';
+import { InvestigationsModule } from './investigations/investigations.module';
 
 @Module({
   imports: [
@@ -20,6 +21,7 @@ import { VrsModule } from './vrs/vrs.module';
     QueryModule,
     VrsModule,
     ConsoleModule,
+    InvestigationsModule,
   ],
   controllers: [HealthController],
 })

@@ -11,8 +11,11 @@ import { CheckpointError, noteVerifier, openCheckpoint, parseVkey, type Verifier
 import { keyValidityAt, RegistryCache } from '@app/registry';
 import { ProblemException } from '@app/platform';
 
-export interface Verification extends Omit<Assessment, 'path'> {
-  scan: ScanResult;
+/** What a verification needs to know about a package: its SGTIN and what its label says. */
+export type ScannedItem = Pick<ScanResult, 'gtin' | 'lot' | 'expiry'> & { sgtin: string };
+
+export interface Verification<S extends ScannedItem = ScanResult & { sgtin: string }> extends Omit<Assessment, 'path'> {
+  scan: S;
   /** The custody path in time order, each step with the log block that holds it. */
   custodyPath: (CustodyStep & { block: { height: number; hash: string } })[];
   /** The signed checkpoint the inclusion proofs were checked against; absent when no ledger key is configured. */
@@ -61,7 +64,7 @@ export class VerificationService implements OnModuleInit {
     return scan as ScanResult & { sgtin: string };
   }
 
-  async verify(scan: ScanResult & { sgtin: string }, opts: { scanner?: string; today?: string } = {}): Promise<Verification> {
+  async verify<S extends ScannedItem>(scan: S, opts: { scanner?: string; today?: string } = {}): Promise<Verification<S>> {
     const rows = (await this.db.query(
       `WITH RECURSIVE containers(epc) AS (
          SELECT $1::text
