@@ -1,9 +1,24 @@
 // npm start (until the embedded mode lands): the three apps as separate processes on the local
 // PostgreSQL and Kafka, which `npm run infra:up` starts. Ctrl-C stops all three.
 const { spawn } = require('node:child_process');
+const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+const checkpoint = require(path.join(root, 'dist/libs/checkpoint/src'));
+
+// One development checkpoint key, shared: the ledger signs with it, verify checks proofs against it.
+if (!process.env.LEDGER_SIGNING_KEY) {
+  const file = path.resolve(root, process.env.LEDGER_SIGNING_KEY_FILE ?? '.infra/ledger/checkpoint.skey');
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const origin = process.env.LEDGER_ORIGIN ?? 'dscsa-trace.example/ledger';
+    writeFileSync(file, `${checkpoint.formatSkey(checkpoint.generateSignerKey(checkpoint.ED25519, origin))}\n`, { mode: 0o600 });
+  }
+  process.env.LEDGER_SIGNING_KEY = readFileSync(file, 'utf8').trim();
+}
+process.env.LEDGER_VKEY ??= checkpoint.formatVkey(checkpoint.parseSkey(process.env.LEDGER_SIGNING_KEY));
+
 const apps = ['ingest', 'ledger', 'verify'];
 const children = apps.map((app) =>
   spawn(process.execPath, [path.join(root, 'dist/apps', app, 'src/main.js')], { stdio: 'inherit', env: process.env }),
@@ -23,3 +38,4 @@ children.forEach((child, i) =>
 );
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
+console.log(`console: http://127.0.0.1:${process.env.VERIFY_PORT ?? 3002}/console/  ·  ingest http://127.0.0.1:${process.env.INGEST_PORT ?? 3000}/docs  ·  ledger http://127.0.0.1:${process.env.LEDGER_PORT ?? 3001}/checkpoint`);
