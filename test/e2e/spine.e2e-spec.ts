@@ -6,7 +6,7 @@ import { generateKeyPair, signJson } from '@app/crypto';
 import { gs1CheckDigit } from '@app/gs1';
 import { attachSignature } from '@app/epcis';
 import { eventually, http, startStack, Stack } from '../support/stack';
-import { recallEvent } from '../support/events';
+import { commissioningEvent, recallEvent } from '../support/events';
 import { runCli } from '../support/cli';
 
 const withCheck = (body: string) => body + gs1CheckDigit(body);
@@ -14,20 +14,7 @@ const MANUFACTURER_GLN = withCheck('061414100000');
 const GTIN = withCheck('0061414112345'); // indicator 0, company prefix 0614141, item reference 12345
 const GS = '\u001d';
 
-function commissioning(serials: string[], lot = 'LOT42', expiry = '2028-06-30') {
-  return {
-    '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld', { dscsa: 'https://ns.dscsa-trace.org/epcis/' }],
-    type: 'ObjectEvent',
-    eventTime: '2026-11-01T10:00:00.000-05:00',
-    eventTimeZoneOffset: '-05:00',
-    epcList: serials.map((s) => `urn:epc:id:sgtin:0614141.012345.${s}`),
-    action: 'ADD',
-    bizStep: 'commissioning',
-    disposition: 'active',
-    readPoint: { id: 'urn:epc:id:sgln:0614141.00001.0' },
-    ilmd: { 'cbvmda:lotNumber': lot, 'cbvmda:itemExpirationDate': expiry },
-  };
-}
+const commissioning = commissioningEvent;
 
 const dataMatrix = (serial: string, lot = 'LOT42', yymmdd = '280630') => `]d201${GTIN}21${serial}${GS}10${lot}${GS}17${yymmdd}`;
 

@@ -4,7 +4,7 @@ import { generateKeyPair, signJson } from '@app/crypto';
 import { attachSignature } from '@app/epcis';
 import { gs1CheckDigit } from '@app/gs1';
 import { eventually, http, startStack, Stack } from '../support/stack';
-import { recallEvent } from '../support/events';
+import { commissioningEvent, recallEvent } from '../support/events';
 
 const withCheck = (body: string) => body + gs1CheckDigit(body);
 const MANUFACTURER = withCheck('061414100000');
@@ -14,20 +14,7 @@ const RESPONDER = withCheck('061414100009'); // the platform operator answering 
 const REQUESTER = withCheck('036000291452'); // a wholesaler verifying a saleable return
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-function commissioning(serials: string[], lot: string, expiry: string) {
-  return {
-    '@context': ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld', { dscsa: 'https://ns.dscsa-trace.org/epcis/' }],
-    type: 'ObjectEvent',
-    eventTime: '2026-11-01T10:00:00.000-05:00',
-    eventTimeZoneOffset: '-05:00',
-    epcList: serials.map((s) => `urn:epc:id:sgtin:0614141.012345.${s}`),
-    action: 'ADD',
-    bizStep: 'commissioning',
-    disposition: 'active',
-    readPoint: { id: 'urn:epc:id:sgln:0614141.00001.0' },
-    ilmd: { 'cbvmda:lotNumber': lot, 'cbvmda:itemExpirationDate': expiry },
-  };
-}
+const commissioning = commissioningEvent;
 
 /** A verification request as the Verification Router Service forwards it. */
 function vrsUrl(base: string, o: { serial: string; lot?: string; exp?: string; gtin?: string; corrUUID?: string | null; reqGLN?: string | null; context?: string }) {

@@ -13,3 +13,19 @@ export function recallEvent(lgtins: string[], eventTime = '2026-11-20T09:00:00.0
     quantityList: lgtins.map((epcClass) => ({ epcClass, quantity: 1 })),
   };
 }
+
+/** Acme's commissioning of serials of GTIN 00614141123452 (company prefix 0614141), with lot and expiry in ILMD. */
+export function commissioningEvent(serials: string[], lot = 'LOT42', expiry = '2028-06-30'): Record<string, unknown> {
+  return {
+    '@context': EPCIS_CONTEXT,
+    type: 'ObjectEvent',
+    eventTime: '2026-11-01T10:00:00.000-05:00',
+    eventTimeZoneOffset: '-05:00',
+    epcList: serials.map((s) => `urn:epc:id:sgtin:0614141.012345.${s}`),
+    action: 'ADD',
+    bizStep: 'commissioning',
+    disposition: 'active',
+    readPoint: { id: 'urn:epc:id:sgln:0614141.00001.0' },
+    ilmd: { 'cbvmda:lotNumber': lot, 'cbvmda:itemExpirationDate': expiry },
+  };
+}
