@@ -75,6 +75,13 @@ export function summarizeEvent(event: unknown, eventIndex = 0): EventSummary {
   if (type !== 'TransformationEvent' && (!action || !['ADD', 'OBSERVE', 'DELETE'].includes(action)))
     fail('action', 'action', 'action must be ADD, OBSERVE or DELETE');
 
+  // Every list field is optional; present, it must be an array, and each entry is visited with its path.
+  const eachEntry = (field: string, visit: (entry: unknown, path: string) => void) => {
+    const list = e[field];
+    if (list === undefined) return;
+    if (!Array.isArray(list)) return fail(field, 'type', `${field} must be an array`);
+    list.forEach((entry, i) => visit(entry, `${field}/${i}`));
+  };
   const epcs: EventSummary['epcs'] = [];
   const addEpc = (value: unknown, path: string, role: EpcRole) => {
     if (typeof value !== 'string') return fail(path, 'type', 'an EPC must be a string');
@@ -84,12 +91,7 @@ export function summarizeEvent(event: unknown, eventIndex = 0): EventSummary {
       fail(path, 'epc', (err as Error).message);
     }
   };
-  for (const [field, role] of EPC_FIELDS) {
-    const list = e[field];
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) fail(field, 'type', `${field} must be an array`);
-    else list.forEach((v, i) => addEpc(v, `${field}/${i}`, role));
-  }
+  for (const [field, role] of EPC_FIELDS) eachEntry(field, (v, path) => addEpc(v, path, role));
   if (e.parentID !== undefined) addEpc(e.parentID, 'parentID', 'parent');
 
   const ilmd = e.ilmd;
@@ -116,38 +118,24 @@ export function summarizeEvent(event: unknown, eventIndex = 0): EventSummary {
     }
   };
   const parties: Party[] = [];
-  for (const [field, side, member] of [
-    ['sourceList', 'source', 'source'],
-    ['destinationList', 'destination', 'destination'],
-  ] as const) {
-    const list = e[field];
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) {
-      fail(field, 'type', `${field} must be an array`);
-      continue;
-    }
-    list.forEach((entry, i) => {
+  for (const [field, side] of [
+    ['sourceList', 'source'],
+    ['destinationList', 'destination'],
+  ] as const)
+    eachEntry(field, (entry, path) => {
       const t = (entry as JsonObject | null)?.type;
-      const v = (entry as JsonObject | null)?.[member];
-      if (typeof t !== 'string' || typeof v !== 'string') return fail(`${field}/${i}`, 'type', `each ${field} entry needs string type and ${member}`);
+      const v = (entry as JsonObject | null)?.[side];
+      if (typeof t !== 'string' || typeof v !== 'string') return fail(path, 'type', `each ${field} entry needs string type and ${side}`);
       parties.push({ side, type: bareSourceDestType(t), id: partyGln(v) });
     });
-  }
   const classes: EventSummary['classes'] = [];
-  for (const field of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList']) {
-    const list = e[field];
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) {
-      fail(field, 'type', `${field} must be an array`);
-      continue;
-    }
-    list.forEach((q, i) => {
+  for (const field of ['quantityList', 'childQuantityList', 'inputQuantityList', 'outputQuantityList'])
+    eachEntry(field, (q, path) => {
       const epcClass = (q as JsonObject | null)?.epcClass;
-      if (typeof epcClass !== 'string') return fail(`${field}/${i}/epcClass`, 'type', 'epcClass must be a string');
+      if (typeof epcClass !== 'string') return fail(`${path}/epcClass`, 'type', 'epcClass must be a string');
       const ais = productClassAis(epcClass);
       if (ais?.['01']) classes.push(ais['10'] === undefined ? { gtin: ais['01'] } : { gtin: ais['01'], lot: ais['10'] });
     });
-  }
   const summary: EventSummary = {
     type: type as EventType,
     action,
