@@ -31,24 +31,8 @@ KAFKA_HOME_DIR="$(cd "$KAFKA_HOME_DIR" && pwd)"
 CONFIG="$KAFKA_HOME_DIR/server.properties"
 PID_FILE="$KAFKA_HOME_DIR/kafka.pid"
 
-cmdline_of() {
-  if [[ -r "/proc/$1/cmdline" ]]; then tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true
-  else ps -o args= -p "$1" 2>/dev/null || true; fi
-}
-is_our_broker() {
-  local pid="$1" cmd
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  cmd="$(cmdline_of "$pid")"
-  [[ "$cmd" == *"kafka.Kafka $CONFIG"* ]]
-}
-find_orphan() {
-  local pid
-  command -v pgrep >/dev/null || return 1
-  for pid in $(pgrep -f 'kafka\.Kafka' 2>/dev/null || true); do
-    if is_our_broker "$pid"; then echo "$pid"; return 0; fi
-  done
-  return 1
-}
+# shellcheck source=scripts/kafka-broker.sh
+source "$REPO_ROOT/scripts/kafka-broker.sh"
 
 pid=""
 if [[ -f "$PID_FILE" ]]; then

@@ -53,24 +53,8 @@ if command -v flock >/dev/null; then
 fi
 
 # --- helpers ---------------------------------------------------------------------------------------
-cmdline_of() { # prints the command line of a pid, empty if gone
-  if [[ -r "/proc/$1/cmdline" ]]; then tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true
-  else ps -o args= -p "$1" 2>/dev/null || true; fi
-}
-is_our_broker() { # pid -> true when it is alive and is kafka.Kafka running our generated config
-  local pid="$1" cmd
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
-  cmd="$(cmdline_of "$pid")"
-  [[ "$cmd" == *"kafka.Kafka $CONFIG"* ]]
-}
-find_orphan() { # a broker of ours whose pid file was lost
-  local pid
-  command -v pgrep >/dev/null || return 1
-  for pid in $(pgrep -f 'kafka\.Kafka' 2>/dev/null || true); do
-    if is_our_broker "$pid"; then echo "$pid"; return 0; fi
-  done
-  return 1
-}
+# shellcheck source=scripts/kafka-broker.sh
+source "$REPO_ROOT/scripts/kafka-broker.sh"
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 OUT_OFFSET=0; SERVER_LOG_OFFSET=0  # log sizes before our start, so failures show only this run's lines
 size_of() { if [[ -f "$1" ]]; then wc -c <"$1" | tr -d ' '; else echo 0; fi; }
