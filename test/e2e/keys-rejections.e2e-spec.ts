@@ -129,6 +129,8 @@ describe('key validity windows, revocation, rotation and the record of every ref
   it('keeps every registry change in a signed hash chain that shows any rewrite', async () => {
     const entries = (await http('GET', `${stack.ingest}/registry/log`)).body;
     expect(entries.map((e: { action: string }) => e.action)).toEqual([
+      'register-partner', // the stack's regulator
+      'issue-credential',
       'register-partner',
       'revoke-key',
       'issue-credential',

@@ -17,10 +17,21 @@ export interface Stack {
   /** Origin and verifier key of the ledger's checkpoints. */
   origin: string;
   ledgerVkey: string;
-  topics: { events: string; deadLetter: string };
+  topics: { events: string; access: string; deadLetter: string };
   kafka: Kafka;
+  /** A regulator registered at start; `http` sends its credential to the verify app unless a test sends its own. */
+  regulator: { gln: string; token: string };
+  /** Issues a partner credential (the partner must be registered) and returns its bearer token. */
+  credential(gln: string): Promise<string>;
   stop(): Promise<void>;
 }
+
+export const REGULATOR_GLN = '0614141999996';
+
+/** Default Authorization header per app base URL: custody-data endpoints take partner credentials. */
+const defaultAuthorization = new Map<string, string>();
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 const PG_ADMIN = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
@@ -40,10 +51,10 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
   const databaseUrl = PG_ADMIN.replace(/\/[^/]*$/, `/${database}`);
 
   const kafka = new Kafka({ clientId: 'e2e', brokers: BROKERS.split(','), logLevel: 1 });
-  const topics = { events: `e2e.${run}.events`, deadLetter: `e2e.${run}.dlq` };
+  const topics = { events: `e2e.${run}.events`, access: `e2e.${run}.access`, deadLetter: `e2e.${run}.dlq` };
   const kafkaAdmin = kafka.admin();
   await kafkaAdmin.connect();
-  await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.events, numPartitions: 3 }, { topic: topics.deadLetter, numPartitions: 1 }] });
+  await kafkaAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.events, numPartitions: 3 }, { topic: topics.access, numPartitions: 1 }, { topic: topics.deadLetter, numPartitions: 1 }] });
 
   const adminToken = `e2e-admin-${randomUUID()}`;
   const origin = `dscsa-trace.example/${database.replace(/_/g, '-')}`;
@@ -53,6 +64,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     KAFKA_BROKERS: BROKERS,
     KAFKA_TOPIC_EVENTS: topics.events,
     KAFKA_TOPIC_DEAD_LETTER: topics.deadLetter,
+    KAFKA_TOPIC_ACCESS: topics.access,
     LEDGER_CONSUMER_GROUP: `e2e-${run}`,
     ADMIN_TOKEN: adminToken,
     LEDGER_ORIGIN: origin,
@@ -71,10 +83,26 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     return startApp(mod[exportName], { name: appName, portKey, description: appName, bodyLimitKey: appName === 'ingest' ? 'INGEST_BODY_LIMIT' : undefined });
   };
   const apps: INestApplication[] = [];
+  const urlOf = (app: INestApplication) => app.getUrl().then((u) => u.replace('[::1]', '127.0.0.1'));
   apps.push(await start('../../apps/ingest/src/ingest.module', 'IngestModule', 'ingest', 'INGEST_PORT'));
+  let ledger = '';
+  if (options.ledger !== false) {
+    apps.push(await start('../../apps/ledger/src/ledger.module', 'LedgerModule', 'ledger', 'LEDGER_PORT'));
+    ledger = await urlOf(apps[1]);
+    process.env.LEDGER_URL = ledger; // the console's proof reads go through verify to the ledger
+  }
   apps.push(await start('../../apps/verify/src/verify.module', 'VerifyModule', 'verify', 'VERIFY_PORT'));
-  if (options.ledger !== false) apps.push(await start('../../apps/ledger/src/ledger.module', 'LedgerModule', 'ledger', 'LEDGER_PORT'));
-  const [ingest, verify, ledger = ''] = await Promise.all(apps.map((a) => a.getUrl().then((u) => u.replace('[::1]', '127.0.0.1'))));
+  const [ingest, verify] = await Promise.all([urlOf(apps[0]), urlOf(apps[apps.length - 1])]);
+  const adminAuth = bearer(adminToken);
+  const credential = async (gln: string) => {
+    const issued = await http('POST', `${ingest}/admin/partners/${gln}/credentials`, { label: 'e2e' }, adminAuth);
+    if (issued.status !== 201) throw new Error(`credential for ${gln}: ${issued.status} ${JSON.stringify(issued.body)}`);
+    return issued.body.token as string;
+  };
+  const registered = await http('POST', `${ingest}/admin/partners`, { gln: REGULATOR_GLN, name: 'FDA Office of Criminal Investigations', roles: ['regulator'], keys: [] }, adminAuth);
+  if (registered.status !== 200) throw new Error(`registering the regulator: ${registered.status} ${JSON.stringify(registered.body)}`);
+  const regulator = { gln: REGULATOR_GLN, token: await credential(REGULATOR_GLN) };
+  defaultAuthorization.set(verify, `Bearer ${regulator.token}`);
 
   return {
     ingest,
@@ -86,9 +114,12 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     ledgerVkey: formatVkey(ledgerKey),
     topics,
     kafka,
+    regulator,
+    credential,
     async stop() {
+      defaultAuthorization.delete(verify);
       for (const app of apps.reverse()) await app.close();
-      await kafkaAdmin.deleteTopics({ topics: [topics.events, topics.deadLetter] }).catch(() => undefined);
+      await kafkaAdmin.deleteTopics({ topics: [topics.events, topics.access, topics.deadLetter] }).catch(() => undefined);
       await kafkaAdmin.disconnect();
       const c = new Client({ connectionString: PG_ADMIN });
       await c.connect();
@@ -98,7 +129,12 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
   };
 }
 
-export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function http(method: string, url: string, body?: unknown, given: Record<string, string> = {}) {
+  const base = [...defaultAuthorization.keys()].find((b) => url.startsWith(`${b}/`));
+  // `authorization: ''` sends none, for tests of what anonymous callers get
+  const headers = Object.fromEntries(
+    Object.entries(base && !('authorization' in given) ? { authorization: defaultAuthorization.get(base)!, ...given } : given).filter(([, v]) => v !== ''),
+  );
   const res = await fetch(url, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

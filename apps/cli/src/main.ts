@@ -3,7 +3,7 @@ import { CliError } from './cli-error';
 
 export { CliError };
 import { keygen } from './commands/keys';
-import { registerPartner } from './commands/partner';
+import { issueCredential, registerPartner } from './commands/partner';
 import { sign, submit, verifyScan } from './commands/events';
 import { audit } from './commands/audit';
 import { convert, hash, scan, validate } from './commands/epcis';
@@ -14,9 +14,10 @@ const USAGE = `usage: dscsa <command> [options]
 
   keygen --gln GLN [--label L] [--alg EdDSA|ES256] [--out FILE]
   partner register --gln GLN --name NAME --role ROLE[,ROLE] [--prefix GS1PREFIX[,…]] --key KEYFILE [--valid-from ISO] [--valid-until ISO]
+  partner credential --gln GLN [--label L]      issue an API credential for the partner; prints its token once
   sign FILE --key KEYFILE [--out FILE]          FILE may be - for standard input
   submit FILE [--key KEYFILE]                   signs first when --key is given
-  verify CODE                                   scanned DataMatrix text, element string or Digital Link
+  verify CODE --token T                         scanned DataMatrix text, element string or Digital Link
   hash FILE                                     one CBV 2.0 event hash ID per line (EPCIS JSON-LD, 2.0 XML or 1.2 XML)
   validate FILE                                 schema and GS1 checks; exit 1 with every error
   convert FILE --to jsonld [--out FILE]         EPCIS 1.2 / 2.0 XML or JSON to EPCIS 2.0 JSON-LD
@@ -30,7 +31,7 @@ const USAGE = `usage: dscsa <command> [options]
 
   --ingest URL (INGEST_URL, default http://127.0.0.1:3000)  --verify URL (VERIFY_URL, default http://127.0.0.1:3002)
   --ledger URL (LEDGER_URL, default http://127.0.0.1:3001)  --ledger-key VKEY (LEDGER_VKEY; GET /log on the ledger shows it)
-  --admin-token T (ADMIN_TOKEN)  --database-url URL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dscsa)`;
+  --admin-token T (ADMIN_TOKEN)  --token T (DSCSA_TOKEN: a partner credential, dscsa_…)  --database-url URL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dscsa)`;
 
 const OPTIONS = {
   gln: { type: 'string' },
@@ -51,6 +52,7 @@ const OPTIONS = {
   'signer-jwk': { type: 'string' },
   state: { type: 'string' },
   'admin-token': { type: 'string', default: process.env.ADMIN_TOKEN },
+  token: { type: 'string', default: process.env.DSCSA_TOKEN },
   'database-url': { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dscsa' },
   'no-signatures': { type: 'boolean', default: false },
   'ledger-key': { type: 'string', default: process.env.LEDGER_VKEY },
@@ -81,7 +83,8 @@ export async function main(argv: string[]): Promise<void> {
     case 'keygen':
       return keygen(o);
     case 'partner':
-      if (rest[0] !== 'register') throw new CliError('partner: the only subcommand is register', 2);
+      if (rest[0] === 'credential') return issueCredential({ ...o, adminToken: o['admin-token'] });
+      if (rest[0] !== 'register') throw new CliError('partner: the subcommands are register and credential', 2);
       return registerPartner({ ...o, adminToken: o['admin-token'], validFrom: o['valid-from'], validUntil: o['valid-until'] });
     case 'sign':
       return sign(arg('FILE'), o);

@@ -11,6 +11,8 @@ export const verifyConfigSchema = Joi.object({
   LEDGER_URL: Joi.string().uri({ scheme: ['http', 'https'] }).default('http://127.0.0.1:3001'),
   /** The ledger's public address, shown on the console next to the checkpoint; optional. */
   LEDGER_PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }).optional(),
+  /** How often access-log entries not yet in the verifiable log are sent to it through Kafka. */
+  ACCESS_LOG_RELAY_INTERVAL_MS: Joi.number().integer().min(10).max(60000).default(500),
   /** GLN of the VRS responder, named in every verification response; VRS answers 503 without it. */
   VRS_RESPONDER_GLN: Joi.string()
     .pattern(/^\d{13}$/)

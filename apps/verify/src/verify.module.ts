@@ -4,6 +4,7 @@ import { configModule, databaseModule, HealthController } from '@app/platform';
 import { verifyConfigSchema } from './config';
 import { AccessLog1763780200000 } from './migrations/1763780200000-access-log';
 import { VrsRequest1763781000000 } from './migrations/1763781000000-vrs';
+import { AccessLogLedger1763781500000 } from './migrations/1763781500000-access-log-ledger';
 import { AccessModule } from './access/access.module';
 import { ConsoleModule } from './console/console.module';
 import { QueryModule } from './query/query.module';
@@ -14,7 +15,7 @@ import { InvestigationsModule } from './investigations/investigations.module';
 @Module({
   imports: [
     configModule(verifyConfigSchema),
-    databaseModule({ app: 'verify', schema: 'verify', entities: [], migrations: [AccessLog1763780200000, VrsRequest1763781000000] }),
+    databaseModule({ app: 'verify', schema: 'verify', entities: [], migrations: [AccessLog1763780200000, VrsRequest1763781000000, AccessLogLedger1763781500000] }),
     TerminusModule,
     AccessModule,
     ScanModule,

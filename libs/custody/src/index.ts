@@ -16,3 +16,4 @@ export type {
 export { SEVERITY } from './model';
 export { LICENCES_BY_ROLE } from './rules';
 export { assessCustody } from './verdict';
+export * from './visibility';

@@ -154,8 +154,14 @@ export function summarizeEvent(event: unknown, eventIndex = 0): EventSummary {
   return summary;
 }
 
-/** PGLN and SGLN identify a party or place by its GLN; the GLN is what the partner registry knows. */
-function partyGln(id: string): string {
+/** Every GLN an event names: its signer, its trading parties, and the GLNs behind its business location and read point. */
+export function namedParties(signerGln: string, summary: Pick<EventSummary, 'parties' | 'bizLocation' | 'readPoint'>): string[] {
+  const named = [signerGln, ...summary.parties.map((p) => p.id), ...[summary.bizLocation, summary.readPoint].flatMap((place) => (place ? [partyGln(place)] : []))];
+  return [...new Set(named)].filter((g) => /^\d{13}$/.test(g));
+}
+
+/** The GLN behind a PGLN or SGLN (URN or Digital Link), which is what the partner registry knows; any other identifier as given. */
+export function partyGln(id: string): string {
   try {
     const ais = identifierAis(id);
     return ais['417'] ?? ais['414'] ?? id;

@@ -1,13 +1,14 @@
 import type { JwkInput } from '@app/crypto';
-import { summarizeEvent } from '@app/epcis';
+import { namedParties, summarizeEvent } from '@app/epcis';
 import { bytesEqual, CompactRange, hashLeaf, type Node } from '@app/merkle';
 import { CheckpointError, noteVerifier, openCheckpoint, parseVkey, type Verifier } from '@app/checkpoint';
 import { blockHash, BlockRow, GENESIS_PREV_HASH, leafBytes, leafRecordOf, LeafRecord, RECORD_COLUMNS, recordSignatureProblem, RecordRow } from './formats';
 import type { Query } from './node-reader';
+import { ACCESS_COLUMNS, accessLeafBytes, accessLeafOf, type AccessRow } from './access';
 
 /** The first inconsistency found: where it is and what is wrong. */
 export interface AuditFinding {
-  table: 'event_record' | 'block' | 'tree_node' | 'epc_event' | 'checkpoint';
+  table: 'event_record' | 'access_record' | 'block' | 'tree_node' | 'epc_event' | 'event_party' | 'checkpoint';
   /** Primary key of the offending row, or of the row that should be there. */
   key: string;
   block?: number;
@@ -17,7 +18,7 @@ export interface AuditFinding {
 export interface AuditReport {
   ok: boolean;
   finding?: AuditFinding;
-  counts: { records: number; blocks: number; treeNodes: number; epcLinks: number; signatures: number; checkpoints: number };
+  counts: { records: number; accessRecords: number; blocks: number; treeNodes: number; epcLinks: number; partyLinks: number; signatures: number; checkpoints: number };
   seconds: number;
 }
 
@@ -51,13 +52,14 @@ const fail = (finding: AuditFinding): never => {
 
 /**
  * Recomputes the log from PostgreSQL alone: every leaf hash from its record's columns, every Merkle
- * node, every block root, frontier and hash chain, the per-EPC index, and every partner signature.
+ * node, every block root, frontier and hash chain, the per-EPC and per-party indexes, every access
+ * record, and every partner signature.
  * Any changed, deleted or inserted row makes one of these disagree; the first disagreement is reported.
  */
 export async function auditLog(query: Query, options: AuditOptions = {}): Promise<AuditReport> {
   const started = process.hrtime.bigint();
   const chunk = options.chunk ?? 5000;
-  const counts = { records: 0, blocks: 0, treeNodes: 0, epcLinks: 0, signatures: 0, checkpoints: 0 };
+  const counts = { records: 0, accessRecords: 0, blocks: 0, treeNodes: 0, epcLinks: 0, partyLinks: 0, signatures: 0, checkpoints: 0 };
   const keys = options.signatures === false ? undefined : await loadKeys(query);
   const ledger = options.ledgerVkey ? noteVerifier(parseVkey(options.ledgerVkey)) : undefined;
   try {
@@ -69,27 +71,41 @@ export async function auditLog(query: Query, options: AuditOptions = {}): Promis
     let previous: Buffer = GENESIS_PREV_HASH;
     let blockIndex = 0;
     let expectedNodes = 0;
-    for (let next = 0; ; ) {
-      const rows = (await query(`SELECT ${RECORD_COLUMNS} FROM ledger.event_record WHERE seq >= $1 ORDER BY seq LIMIT $2`, [next, chunk])) as RecordRow[];
-      if (!rows.length) break;
+    const [{ end }] = (await query(
+      'SELECT greatest((SELECT max(seq) FROM ledger.event_record), (SELECT max(seq) FROM ledger.access_record), -1) + 1 AS end',
+      [],
+    )) as { end: string }[];
+    for (let next = 0; next < Number(end); next += chunk) {
+      const leaves = await leavesIn(query, next, next + chunk);
       const nodes: Node[] = [];
       const links = new Set<string>();
-      for (const row of rows) {
+      const parties = new Set<string>();
+      for (const leaf of leaves) {
+        const row = leaf.row;
         const seq = Number(row.seq);
+        const table = leaf.kind === 'event' ? ('event_record' as const) : ('access_record' as const);
         if (seq !== range.size) fail({ table: 'event_record', key: `seq=${range.size}`, problem: `record ${range.size} is missing (next is ${seq})` });
         const block = blocks[blockIndex];
         if (!block || Number(row.block_height) !== blockIndex)
-          fail({ table: 'event_record', key: `seq=${seq}`, block: blockIndex, problem: `record says block ${row.block_height}, its position says ${blockIndex}` });
-        const record = leafRecordOf(row);
-        const leafHash = hashLeaf(leafBytes(record));
-        if (!bytesEqual(leafHash, row.leaf_hash)) fail({ table: 'event_record', key: `seq=${seq}`, block: blockIndex, problem: 'leaf hash does not match the record' });
-        if (keys) {
-          verifySignature(row, record, keys, blockIndex);
-          counts.signatures++;
+          fail({ table, key: `seq=${seq}`, block: blockIndex, problem: `record says block ${row.block_height}, its position says ${blockIndex}` });
+        let leafHash: Uint8Array;
+        if (leaf.kind === 'event') {
+          const record = leafRecordOf(leaf.row);
+          leafHash = hashLeaf(leafBytes(record));
+          if (keys) {
+            verifySignature(leaf.row, record, keys, blockIndex);
+            counts.signatures++;
+          }
+          const summary = summarizeEvent(leaf.row.event);
+          for (const { epc, role } of summary.epcs) links.add(`${epc}\u0000${seq}\u0000${role}`);
+          for (const gln of namedParties(leaf.row.signer_gln, summary)) parties.add(`${gln}\u0000${seq}`);
+          counts.records++;
+        } else {
+          leafHash = hashLeaf(accessLeafBytes(accessLeafOf(leaf.row)));
+          counts.accessRecords++;
         }
-        for (const { epc, role } of summarizeEvent(row.event).epcs) links.add(`${epc}\u0000${seq}\u0000${role}`);
+        if (!bytesEqual(leafHash, row.leaf_hash)) fail({ table, key: `seq=${seq}`, block: blockIndex, problem: 'leaf hash does not match the record' });
         nodes.push(...range.append(leafHash).filter((n) => n.level > 0));
-        counts.records++;
         if (range.size === Number(block.tree_size)) {
           previous = checkBlock(block, blockIndex, range, previous);
           checkCheckpoint(checkpoints.get(blockIndex), blockIndex, range, ledger);
@@ -97,16 +113,18 @@ export async function auditLog(query: Query, options: AuditOptions = {}): Promis
           blockIndex++;
         }
       }
+      if (range.size < Math.min(next + chunk, Number(end)))
+        fail({ table: 'event_record', key: `seq=${range.size}`, problem: `record ${range.size} is missing` });
       expectedNodes += nodes.length;
       await checkNodes(query, nodes);
-      counts.epcLinks += await checkLinks(query, Number(rows[0].seq), range.size, links);
-      next = range.size;
+      counts.epcLinks += await checkIndex(query, EPC_INDEX, next, next + chunk, links);
+      counts.partyLinks += await checkIndex(query, PARTY_INDEX, next, next + chunk, parties);
     }
     if (blockIndex !== blocks.length) fail({ table: 'block', key: `height=${blockIndex}`, block: blockIndex, problem: `block ${blockIndex} covers records that do not exist` });
     if (checkpoints.size !== counts.checkpoints) fail({ table: 'checkpoint', key: '*', problem: `${checkpoints.size} checkpoints stored, the log has ${counts.checkpoints}` });
     counts.blocks = blocks.length;
     counts.treeNodes = expectedNodes;
-    await checkCounts(query, expectedNodes, counts.epcLinks);
+    await checkCounts(query, expectedNodes, counts);
     return { ok: true, counts, seconds: elapsed(started) };
   } catch (e) {
     if (e instanceof Inconsistent) return { ok: false, finding: e.finding, counts, seconds: elapsed(started) };
@@ -173,28 +191,48 @@ async function checkNodes(query: Query, nodes: Node[]): Promise<void> {
   }
 }
 
-async function checkLinks(query: Query, from: number, to: number, expected: Set<string>): Promise<number> {
-  const rows = (await query('SELECT epc, seq, role FROM ledger.epc_event WHERE seq >= $1 AND seq < $2', [from, to])) as { epc: string; seq: string; role: string }[];
+/** A projection keyed by log position, rebuilt here from the events to compare with what is stored. */
+interface Index {
+  table: 'epc_event' | 'event_party';
+  columns: string[];
+  what: string;
+}
+const EPC_INDEX: Index = { table: 'epc_event', columns: ['epc', 'seq', 'role'], what: 'EPC' };
+const PARTY_INDEX: Index = { table: 'event_party', columns: ['gln', 'seq'], what: 'party' };
+
+async function checkIndex(query: Query, index: Index, from: number, to: number, expected: Set<string>): Promise<number> {
+  const rows = (await query(`SELECT ${index.columns.join(', ')} FROM ledger.${index.table} WHERE seq >= $1 AND seq < $2`, [from, to])) as Record<string, string>[];
+  const keyOf = (values: string[]) => index.columns.map((c, i) => `${c}=${values[i]}`).join(',');
   for (const r of rows) {
-    const key = `${r.epc}\u0000${r.seq}\u0000${r.role}`;
-    if (!expected.delete(key)) fail({ table: 'epc_event', key: `epc=${r.epc},seq=${r.seq},role=${r.role}`, problem: 'index entry matches no EPC of its event' });
+    const values = index.columns.map((c) => String(r[c]).trim());
+    if (!expected.delete(values.join('\u0000'))) fail({ table: index.table, key: keyOf(values), problem: `index entry matches no ${index.what} of its event` });
   }
   const [missing] = expected;
-  if (missing) {
-    const [epc, seq, role] = missing.split('\u0000');
-    fail({ table: 'epc_event', key: `epc=${epc},seq=${seq},role=${role}`, problem: 'index entry for an EPC of the event is missing' });
-  }
+  if (missing) fail({ table: index.table, key: keyOf(missing.split('\u0000')), problem: `index entry for a ${index.what} of the event is missing` });
   return rows.length;
 }
 
 /** Rows beyond the log (inserted nodes or index entries past its end) show up only in the totals. */
-async function checkCounts(query: Query, treeNodes: number, epcLinks: number): Promise<void> {
-  const [{ nodes, links }] = (await query(
-    '(SELECT (SELECT count(*) FROM ledger.tree_node) AS nodes, (SELECT count(*) FROM ledger.epc_event) AS links)',
+async function checkCounts(query: Query, treeNodes: number, counts: AuditReport['counts']): Promise<void> {
+  const [stored] = (await query(
+    `SELECT (SELECT count(*) FROM ledger.tree_node) AS nodes, (SELECT count(*) FROM ledger.epc_event) AS epcs, (SELECT count(*) FROM ledger.event_party) AS parties`,
     [],
-  )) as { nodes: string; links: string }[];
-  if (Number(nodes) !== treeNodes) fail({ table: 'tree_node', key: '*', problem: `${nodes} Merkle nodes stored, the log has ${treeNodes}` });
-  if (Number(links) !== epcLinks) fail({ table: 'epc_event', key: '*', problem: `${links} EPC index entries stored, the log has ${epcLinks}` });
+  )) as { nodes: string; epcs: string; parties: string }[];
+  if (Number(stored.nodes) !== treeNodes) fail({ table: 'tree_node', key: '*', problem: `${stored.nodes} Merkle nodes stored, the log has ${treeNodes}` });
+  if (Number(stored.epcs) !== counts.epcLinks) fail({ table: 'epc_event', key: '*', problem: `${stored.epcs} EPC index entries stored, the log has ${counts.epcLinks}` });
+  if (Number(stored.parties) !== counts.partyLinks) fail({ table: 'event_party', key: '*', problem: `${stored.parties} party index entries stored, the log has ${counts.partyLinks}` });
+}
+
+type Leaf = { kind: 'event'; row: RecordRow } | { kind: 'access'; row: AccessRow };
+
+/** The leaves at log positions [from, to), events and access entries merged in position order. */
+async function leavesIn(query: Query, from: number, to: number): Promise<Leaf[]> {
+  const [events, accesses] = await Promise.all([
+    query(`SELECT ${RECORD_COLUMNS} FROM ledger.event_record WHERE seq >= $1 AND seq < $2 ORDER BY seq`, [from, to]) as Promise<RecordRow[]>,
+    query(`SELECT ${ACCESS_COLUMNS} FROM ledger.access_record WHERE seq >= $1 AND seq < $2 ORDER BY seq`, [from, to]) as Promise<AccessRow[]>,
+  ]);
+  const leaves: Leaf[] = [...events.map((row) => ({ kind: 'event' as const, row })), ...accesses.map((row) => ({ kind: 'access' as const, row }))];
+  return leaves.sort((a, b) => Number(a.row.seq) - Number(b.row.seq));
 }
 
 async function loadKeys(query: Query): Promise<Map<string, KeyRow>> {

@@ -4,7 +4,7 @@ import type { NodeId, NodeReader } from '@app/merkle';
 export type Query = (sql: string, params: unknown[]) => Promise<unknown[]>;
 
 /**
- * Perfect-subtree hashes from PostgreSQL: level 0 is each record's leaf hash, higher levels are
+ * Perfect-subtree hashes from PostgreSQL: level 0 is each record's leaf hash (event or access record), higher levels are
  * ledger.tree_node. All ids of a proof are read in one round trip per table.
  */
 export class DbNodeReader implements NodeReader {
@@ -19,7 +19,8 @@ export class DbNodeReader implements NodeReader {
     const inner = ids.filter((id) => id.level > 0);
     const found = new Map<string, Buffer>();
     if (leaves.length) {
-      const rows = (await this.query('SELECT seq, leaf_hash FROM ledger.event_record WHERE seq = ANY($1)', [leaves])) as { seq: string; leaf_hash: Buffer }[];
+      const rows = (await this.query(`SELECT seq, leaf_hash FROM ledger.event_record WHERE seq = ANY($1)
+         UNION ALL SELECT seq, leaf_hash FROM ledger.access_record WHERE seq = ANY($1)`, [leaves])) as { seq: string; leaf_hash: Buffer }[];
       for (const r of rows) found.set(`0/${r.seq}`, r.leaf_hash);
     }
     if (inner.length) {

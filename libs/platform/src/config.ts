@@ -16,6 +16,8 @@ export const commonConfigSchema = {
   KAFKA_CLIENT_ID: Joi.string().default('dscsa-trace'),
   KAFKA_TOPIC_EVENTS: Joi.string().default(DEFAULT_TOPICS.events),
   KAFKA_TOPIC_DEAD_LETTER: Joi.string().default(DEFAULT_TOPICS.deadLetter),
+  /** Reads of custody data the verify app records, on their way into the ledger's log. */
+  KAFKA_TOPIC_ACCESS: Joi.string().default(DEFAULT_TOPICS.access),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'log', 'debug', 'verbose').default('log'),
 };
 

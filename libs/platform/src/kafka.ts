@@ -2,8 +2,8 @@ import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import { Logger } from '@nestjs/common';
 import topics from '../../../docker/kafka/topics.json';
 
-/** Topic names as scripts/kafka-ready.js creates them; KAFKA_TOPIC_EVENTS and KAFKA_TOPIC_DEAD_LETTER override. */
-export const DEFAULT_TOPICS = { events: topics.events.name, deadLetter: topics.deadLetter.name } as const;
+/** Topic names as scripts/kafka-ready.js creates them; KAFKA_TOPIC_EVENTS, KAFKA_TOPIC_DEAD_LETTER and KAFKA_TOPIC_ACCESS override. */
+export const DEFAULT_TOPICS = { events: topics.events.name, deadLetter: topics.deadLetter.name, access: topics.access.name } as const;
 
 const levels: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',

@@ -35,8 +35,9 @@ export async function submit(file: string, opts: { ingest: string; key?: string 
   await writeOutput(undefined, JSON.stringify(accepted, null, 2));
 }
 
-/** `verify CODE`: asks the verify app about a scanned package. */
-export async function verifyScan(code: string, opts: { verify: string }): Promise<void> {
-  const result = await callApi('POST', new URL('/scan', opts.verify).href, { code });
+/** `verify CODE --token T`: asks the verify app about a scanned package, as the partner the credential belongs to. */
+export async function verifyScan(code: string, opts: { verify: string; token?: string }): Promise<void> {
+  if (!opts.token) throw new CliError('--token (or DSCSA_TOKEN), a partner credential, is required');
+  const result = await callApi('POST', new URL('/scan', opts.verify).href, { code }, { authorization: `Bearer ${opts.token}` });
   await writeOutput(undefined, JSON.stringify(result, null, 2));
 }

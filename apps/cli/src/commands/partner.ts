@@ -30,3 +30,13 @@ export async function registerPartner(opts: {
   const partner = await callApi('POST', new URL('/admin/partners', opts.ingest).href, body, { authorization: `Bearer ${opts.adminToken}` });
   await writeOutput(undefined, JSON.stringify(partner, null, 2));
 }
+
+/** `partner credential --gln GLN [--label L]`: issues an API credential (Bearer token) for a registered partner. */
+export async function issueCredential(opts: { ingest: string; adminToken?: string; gln?: string; label?: string }): Promise<void> {
+  if (!opts.adminToken) throw new CliError('--admin-token (or ADMIN_TOKEN) is required');
+  if (!opts.gln) throw new CliError('--gln is required');
+  const issued = await callApi('POST', new URL(`/admin/partners/${encodeURIComponent(opts.gln)}/credentials`, opts.ingest).href, { label: opts.label ?? 'cli' }, {
+    authorization: `Bearer ${opts.adminToken}`,
+  });
+  await writeOutput(undefined, JSON.stringify(issued, null, 2));
+}

@@ -7,13 +7,13 @@ import { SignatureVerifier } from './signature-verifier.service';
 import { RejectionLog } from './rejection-log.service';
 import { RejectionsController } from './rejections.controller';
 import { PartnersModule } from '../partners/partners.module';
-import { PartnerAuthGuard } from '@app/registry';
+import { PartnerAuthenticator, PartnerAuthGuard } from '@app/registry';
 
 /** Capture of signed events: validation, signature verification, publication to Kafka. */
 @Module({
   imports: [PartnersModule],
   controllers: [EventsController, RejectionsController],
-  providers: [PartnerAuthGuard, RejectionLog, CaptureService, EventPublisher, SignatureVerifier, { provide: KAFKA_CONNECTION, useExisting: EventPublisher }],
+  providers: [PartnerAuthenticator, PartnerAuthGuard, RejectionLog, CaptureService, EventPublisher, SignatureVerifier, { provide: KAFKA_CONNECTION, useExisting: EventPublisher }],
   exports: [KAFKA_CONNECTION],
 })
 export class CaptureModule {}

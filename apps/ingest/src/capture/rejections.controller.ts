@@ -1,7 +1,7 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ProblemException } from '@app/platform';
-import { CurrentPrincipal, PartnerAuthGuard, type Principal } from '@app/registry';
+import { CurrentPrincipal, isRegulator, PartnerAuthGuard, type Principal } from '@app/registry';
 import { AdminGuard } from '../partners/admin.guard';
 import { RejectionLog } from './rejection-log.service';
 
@@ -23,7 +23,7 @@ export class RejectionsController {
   @ApiQuery({ name: 'signer', required: false, description: 'regulators only: GLN of the (claimed) signer' })
   @ApiQuery({ name: 'limit', required: false })
   mine(@CurrentPrincipal() who: Principal, @Query('signer') signer?: string, @Query('limit') limit = '100') {
-    const regulator = who.roles.includes('regulator');
+    const regulator = isRegulator(who);
     if (signer !== undefined && !regulator && signer !== who.gln) throw new ProblemException(403, 'forbidden', 'a partner sees only its own rejections');
     return this.rejections.list(query(regulator ? signer : who.gln, limit));
   }

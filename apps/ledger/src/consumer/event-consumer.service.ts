@@ -3,7 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { decodeCapturedEvent, summarizeEvent } from '@app/epcis';
 import { createKafka } from '@app/platform';
-import { ConsumedEvent, LogWriter } from '../log/log-writer.service';
+import { decodeAccessMessage } from '@app/ledger-store';
+import { Consumed, LogWriter } from '../log/log-writer.service';
 import { LeaseLost, WriterLease } from '../log/writer-lease.service';
 
 /**
@@ -19,7 +20,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
   private readonly blockMax: { events: number; bytes: number; waitMs: number };
   private readonly groupId: string;
   private readonly sessionTimeout: number;
-  private readonly topics: { events: string; deadLetter: string };
+  private readonly topics: { events: string; access: string; deadLetter: string };
   private consumer?: Consumer;
   private connected = false;
   private stopped = false;
@@ -38,7 +39,11 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     };
     this.groupId = config.getOrThrow('LEDGER_CONSUMER_GROUP');
     this.sessionTimeout = config.getOrThrow<number>('LEDGER_SESSION_TIMEOUT_MS');
-    this.topics = { events: config.getOrThrow('KAFKA_TOPIC_EVENTS'), deadLetter: config.getOrThrow('KAFKA_TOPIC_DEAD_LETTER') };
+    this.topics = {
+      events: config.getOrThrow('KAFKA_TOPIC_EVENTS'),
+      access: config.getOrThrow('KAFKA_TOPIC_ACCESS'),
+      deadLetter: config.getOrThrow('KAFKA_TOPIC_DEAD_LETTER'),
+    };
     this.deadLetters = this.kafka.producer({ idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
@@ -86,17 +91,19 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     consumer.on(consumer.events.CRASH, ({ payload }) => this.logger.error(`consumer crashed (restart: ${payload.restart}): ${payload.error.message}`));
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => void this.resumeFromLog(consumer, payload.memberAssignment));
     await consumer.connect();
-    await consumer.subscribe({ topics: [this.topics.events], fromBeginning: true });
+    await consumer.subscribe({ topics: [this.topics.events, this.topics.access], fromBeginning: true });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.consume(p) });
     return consumer;
   }
 
   /** PostgreSQL, not Kafka, says how far the log got: a crash between the two commits loses nothing. */
   private async resumeFromLog(consumer: Consumer, assignment: Record<string, number[]>): Promise<void> {
-    const offsets = await this.writer.storedOffsets(this.topics.events);
-    for (const partition of assignment[this.topics.events] ?? []) {
-      const offset = offsets.get(partition);
-      if (offset !== undefined) consumer.seek({ topic: this.topics.events, partition, offset });
+    for (const topic of [this.topics.events, this.topics.access]) {
+      const offsets = await this.writer.storedOffsets(topic);
+      for (const partition of assignment[topic] ?? []) {
+        const offset = offsets.get(partition);
+        if (offset !== undefined) consumer.seek({ topic, partition, offset });
+      }
     }
   }
 
@@ -120,11 +127,18 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  /** A message that is not a valid captured event cannot enter the log: it goes to the dead-letter topic. */
-  private async decode(topic: string, partition: number, messages: KafkaMessage[]): Promise<ConsumedEvent[]> {
-    const events: ConsumedEvent[] = [];
+  /**
+   * Captured events from the events topic, access entries from the access topic. A message that is not what its
+   * topic carries cannot enter the log: it goes to the dead-letter topic.
+   */
+  private async decode(topic: string, partition: number, messages: KafkaMessage[]): Promise<Consumed[]> {
+    const events: Consumed[] = [];
     for (const m of messages) {
       try {
+        if (topic === this.topics.access) {
+          events.push({ access: decodeAccessMessage(m.value), topic, partition, offset: m.offset });
+          continue;
+        }
         const captured = decodeCapturedEvent(m.value);
         events.push({ captured, summary: summarizeEvent(captured.event), topic, partition, offset: m.offset });
       } catch (e) {

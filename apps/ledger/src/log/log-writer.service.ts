@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CompactRange, hashLeaf } from '@app/merkle';
-import { CapturedEvent, EventSummary } from '@app/epcis';
-import { blockHash, GENESIS_PREV_HASH, leafBytes, LeafRecord } from '@app/ledger-store';
+import { CapturedEvent, EventSummary, namedParties } from '@app/epcis';
+import { accessLeafBytes, AccessMessage, blockHash, GENESIS_PREV_HASH, leafBytes, LeafRecord } from '@app/ledger-store';
 import { parseDigitalLink } from '@app/gs1';
 import { isRecall } from '@app/custody';
 import { WriterLease } from './writer-lease.service';
@@ -16,6 +16,18 @@ export interface ConsumedEvent {
   partition: number;
   offset: string;
 }
+
+/** A read of custody data the verify app recorded, to be logged beside the events. */
+export interface ConsumedAccess {
+  access: AccessMessage;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export type Consumed = ConsumedEvent | ConsumedAccess;
+
+const isAccess = (c: Consumed): c is ConsumedAccess => 'access' in c;
 
 export interface AppendResult {
   height: number | null;
@@ -43,10 +55,10 @@ export class LogWriter {
 
   /**
    * Appends one block in one transaction: leaves, Merkle nodes, block header, projections and the
-   * Kafka offsets consumed. Events already in the log (same event hash ID) are skipped, so a
-   * redelivered message never appears twice.
+   * Kafka offsets consumed. Events already in the log (same event hash ID) and access entries already
+   * in it (same entry ID) are skipped, so a redelivered message never appears twice.
    */
-  async append(batch: ConsumedEvent[], nextOffset: { topic: string; partition: number; offset: string }): Promise<AppendResult> {
+  async append(batch: Consumed[], nextOffset: { topic: string; partition: number; offset: string }): Promise<AppendResult> {
     return this.db.transaction(async (tx) => {
       await this.lease.assertHeld(tx);
       const [head] = (await tx.query('SELECT height, tree_size, frontier, block_hash FROM ledger.block ORDER BY height DESC LIMIT 1')) as Head[];
@@ -81,41 +93,55 @@ export class LogWriter {
     return new Map(rows.map((r) => [r.kafka_partition, String(r.next_offset)]));
   }
 
-  private async withoutDuplicates(tx: EntityManager, batch: ConsumedEvent[]): Promise<ConsumedEvent[]> {
-    const ids = batch.map((b) => b.captured.eventId);
+  private async withoutDuplicates(tx: EntityManager, batch: Consumed[]): Promise<Consumed[]> {
+    const idOf = (c: Consumed) => (isAccess(c) ? c.access.entryId : c.captured.eventId);
+    const [events, entries] = [batch.filter((c) => !isAccess(c)), batch.filter(isAccess)].map((part) => part.map(idOf));
     const known = new Set<string>(
-      ((await tx.query('SELECT event_id FROM ledger.event_record WHERE event_id = ANY($1)', [ids])) as { event_id: string }[]).map((r) => r.event_id),
+      (
+        (await tx.query(
+          'SELECT event_id AS id FROM ledger.event_record WHERE event_id = ANY($1) UNION ALL SELECT entry_id::text FROM ledger.access_record WHERE entry_id = ANY($2::uuid[])',
+          [events, entries],
+        )) as { id: string }[]
+      ).map((r) => r.id),
     );
-    return batch.filter((b) => !known.has(b.captured.eventId) && (known.add(b.captured.eventId), true));
+    return batch.filter((c) => !known.has(idOf(c)) && (known.add(idOf(c)), true));
   }
 
-  private async appendBlock(tx: EntityManager, head: Head | undefined, events: ConsumedEvent[]): Promise<number> {
+  private async appendBlock(tx: EntityManager, head: Head | undefined, batch: Consumed[]): Promise<number> {
     const height = head ? Number(head.height) + 1 : 0;
     const firstSeq = head ? Number(head.tree_size) : 0;
     const range = head ? CompactRange.fromHashes(firstSeq, head.frontier) : CompactRange.empty();
     const nodes: { level: number; index: number; hash: Uint8Array }[] = [];
-    const rows = events.map((e, i) => {
-      const record: LeafRecord = {
-        eventId: e.captured.eventId,
-        event: e.captured.event,
-        context: e.captured.context,
-        signer: e.captured.signer,
-        recordTime: e.captured.recordTime,
-        batchSignature: e.captured.batchSignature,
-        kafka: { topic: e.topic, partition: e.partition, offset: e.offset },
-      };
-      const leafHash = Buffer.from(hashLeaf(leafBytes(record)));
+    const leaves = batch.map((c, i) => {
+      const kafka = { topic: c.topic, partition: c.partition, offset: c.offset };
+      const leaf = isAccess(c)
+        ? { access: { entryId: c.access.entryId, entry: c.access.entry, kafka } }
+        : {
+            record: {
+              eventId: c.captured.eventId,
+              event: c.captured.event,
+              context: c.captured.context,
+              signer: c.captured.signer,
+              recordTime: c.captured.recordTime,
+              batchSignature: c.captured.batchSignature,
+              kafka,
+            } satisfies LeafRecord,
+            summary: c.summary,
+          };
+      const leafHash = Buffer.from(hashLeaf(leaf.access ? accessLeafBytes(leaf.access) : leafBytes(leaf.record!)));
       nodes.push(...range.append(leafHash).filter((n) => n.level > 0));
-      return { seq: firstSeq + i, record, leafHash, summary: e.summary };
+      return { seq: firstSeq + i, leafHash, ...leaf };
     });
+    const rows = leaves.flatMap((l) => (l.record ? [{ ...l, record: l.record, summary: l.summary }] : []));
+    const accesses = leaves.flatMap((l) => (l.access ? [{ ...l, access: l.access }] : []));
     const createdAt = new Date().toISOString();
     const rootHash = Buffer.from(range.root());
     const prevHash = head ? head.block_hash : GENESIS_PREV_HASH;
-    const hash = blockHash({ height, firstSeq, leafCount: rows.length, treeSize: range.size, rootHash, prevHash, createdAt });
+    const hash = blockHash({ height, firstSeq, leafCount: leaves.length, treeSize: range.size, rootHash, prevHash, createdAt });
     await tx.query(
       `INSERT INTO ledger.block (height, first_seq, leaf_count, tree_size, root_hash, prev_hash, block_hash, frontier, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [height, firstSeq, rows.length, range.size, rootHash, prevHash, hash, range.hashes.map((h) => Buffer.from(h)), createdAt],
+      [height, firstSeq, leaves.length, range.size, rootHash, prevHash, hash, range.hashes.map((h) => Buffer.from(h)), createdAt],
     );
     await tx.query(
       `INSERT INTO ledger.event_record (seq, event_id, event, event_type, event_time, biz_step, disposition, biz_location, read_point,
@@ -166,13 +192,36 @@ export class LogWriter {
          FROM jsonb_to_recordset($1::jsonb) AS n(level smallint, idx bigint, hash text)`,
         [JSON.stringify(nodes.map((n) => ({ level: n.level, idx: n.index, hash: Buffer.from(n.hash).toString('hex') })))],
       );
+    if (accesses.length)
+      await tx.query(
+        `INSERT INTO ledger.access_record (seq, entry_id, entry, kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height)
+         SELECT a.seq, a.entry_id, a.entry, a.kafka_topic, a.kafka_partition, a.kafka_offset, decode(a.leaf_hash, 'hex'), $2
+         FROM jsonb_to_recordset($1::jsonb) AS a(seq bigint, entry_id uuid, entry jsonb, kafka_topic text, kafka_partition int, kafka_offset bigint, leaf_hash text)`,
+        [
+          JSON.stringify(
+            accesses.map(({ seq, access, leafHash }) => ({
+              seq,
+              entry_id: access.entryId,
+              entry: access.entry,
+              kafka_topic: access.kafka.topic,
+              kafka_partition: access.kafka.partition,
+              kafka_offset: access.kafka.offset,
+              leaf_hash: leafHash.toString('hex'),
+            })),
+          ),
+          height,
+        ],
+      );
     await this.project(tx, rows);
-    this.logger.debug(`block ${height}: ${rows.length} events, tree size ${range.size}`);
+    this.logger.debug(`block ${height}: ${rows.length} events, ${accesses.length} access entries, tree size ${range.size}`);
     return height;
   }
 
-  /** Keeps the per-EPC index and each serialized item's commissioning state. */
-  private async project(tx: EntityManager, rows: { seq: number; summary: EventSummary }[]): Promise<void> {
+  /** Keeps the per-EPC and per-party indexes, recalls, and each serialized item's commissioning state. */
+  private async project(tx: EntityManager, rows: { seq: number; summary: EventSummary; record: LeafRecord }[]): Promise<void> {
+    const parties = rows.flatMap(({ seq, summary, record }) => namedParties(record.signer.gln, summary).map((gln) => ({ gln, seq })));
+    if (parties.length)
+      await tx.query('INSERT INTO ledger.event_party (gln, seq) SELECT gln, seq FROM jsonb_to_recordset($1::jsonb) AS p(gln text, seq bigint)', [JSON.stringify(parties)]);
     const links = rows.flatMap(({ seq, summary }) => summary.epcs.map(({ epc, role }) => ({ epc, seq, role })));
     if (links.length)
       await tx.query(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CompactRange, consistencyProof, frontierIds, inclusionProof } from '@app/merkle';
-import { DbNodeReader, leafBytes, leafRecordOf, RECORD_COLUMNS, RecordRow } from '@app/ledger-store';
+import { ACCESS_COLUMNS, accessLeafBytes, accessLeafOf, AccessRow, DbNodeReader, leafBytes, leafRecordOf, RECORD_COLUMNS, RecordRow } from '@app/ledger-store';
 import { ProblemException } from '@app/platform';
 
 const b64 = (h: Uint8Array) => Buffer.from(h).toString('base64');
@@ -31,16 +31,27 @@ export class ProofService {
   async inclusion(eventId: string, treeSize?: number) {
     const [row] = (await this.db.query(`SELECT ${RECORD_COLUMNS} FROM ledger.event_record WHERE event_id = $1`, [eventId])) as RecordRow[];
     if (!row) throw new ProblemException(404, 'unknown-event', `no event ${eventId} in the log`);
+    return { eventId, ...(await this.proveLeaf(`event ${eventId}`, Number(row.seq), leafBytes(leafRecordOf(row)), row.leaf_hash, treeSize)) };
+  }
+
+  /** The same for an access-log entry, by the entry ID the verify app gave it. */
+  async accessInclusion(entryId: string, treeSize?: number) {
+    const [row] = /^[0-9a-f-]{36}$/.test(entryId)
+      ? ((await this.db.query(`SELECT ${ACCESS_COLUMNS} FROM ledger.access_record WHERE entry_id = $1`, [entryId])) as AccessRow[])
+      : [];
+    if (!row) throw new ProblemException(404, 'unknown-entry', `no access entry ${entryId} in the log`);
+    return { entryId, ...(await this.proveLeaf(`access entry ${entryId}`, Number(row.seq), accessLeafBytes(accessLeafOf(row)), row.leaf_hash, treeSize)) };
+  }
+
+  private async proveLeaf(what: string, index: number, leafData: Buffer, leafHash: Buffer, treeSize?: number) {
     const size = treeSize ?? (await this.treeSize());
-    const index = Number(row.seq);
-    if (index >= size) throw new ProblemException(400, 'not-yet-included', `event ${eventId} is leaf ${index}, outside a tree of size ${size}`);
+    if (index >= size) throw new ProblemException(400, 'not-yet-included', `${what} is leaf ${index}, outside a tree of size ${size}`);
     await this.requireSize(size, 1);
     return {
-      eventId,
       leafIndex: index,
       treeSize: size,
-      leafData: leafBytes(leafRecordOf(row)).toString('base64'),
-      leafHash: b64(row.leaf_hash),
+      leafData: leafData.toString('base64'),
+      leafHash: b64(leafHash),
       proof: (await inclusionProof(index, size, this.nodes)).map(b64),
     };
   }

@@ -13,12 +13,14 @@ export class ProofsController {
   constructor(private readonly proofs: ProofService) {}
 
   @Get('inclusion')
-  @ApiOperation({ summary: 'The leaf record of an event and its inclusion proof' })
-  @ApiQuery({ name: 'eventId', description: 'CBV 2.0 event hash ID' })
+  @ApiOperation({ summary: 'The leaf record of an event, or of an access-log entry, and its inclusion proof' })
+  @ApiQuery({ name: 'eventId', required: false, description: 'CBV 2.0 event hash ID' })
+  @ApiQuery({ name: 'entryId', required: false, description: 'access-log entry ID (UUID), instead of eventId' })
   @ApiQuery({ name: 'treeSize', required: false })
-  inclusion(@Query('eventId') eventId: string | undefined, @Query('treeSize') treeSize: string | undefined) {
-    if (!eventId) throw new ProblemException(400, 'missing-parameter', 'eventId is required');
-    return this.proofs.inclusion(eventId, size('treeSize', treeSize));
+  inclusion(@Query('eventId') eventId: string | undefined, @Query('entryId') entryId: string | undefined, @Query('treeSize') treeSize: string | undefined) {
+    if (typeof eventId === 'string' && eventId && entryId === undefined) return this.proofs.inclusion(eventId, size('treeSize', treeSize));
+    if (typeof entryId === 'string' && entryId && eventId === undefined) return this.proofs.accessInclusion(entryId, size('treeSize', treeSize));
+    throw new ProblemException(400, 'missing-parameter', 'one of eventId or entryId is required');
   }
 
   @Get('consistency')

@@ -1,33 +1,133 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Partitioners, Producer } from 'kafkajs';
 import type { Request } from 'express';
+import { AccessEntry, AccessMessage } from '@app/ledger-store';
+import { createKafka } from '@app/platform';
 
-export interface AccessEntry {
-  actor: string;
-  action: string;
-  subject: string;
-  outcome: string;
-  detail?: Record<string, unknown>;
-}
+export type AccessRecord = Omit<AccessEntry, 'at' | 'detail'> & { detail?: Record<string, unknown> };
 
-/** Every read of custody data leaves a row here: who asked what, and what they were told. */
+/** The actor of reads that need no credential (public proof lookups). */
+export const ANONYMOUS = 'anonymous';
+
+/**
+ * Every read of custody data leaves a row here, in the request's own database round trip: who asked what,
+ * and what they were told. AccessLogRelay then appends each row to the verifiable log.
+ */
 @Injectable()
 export class AccessLog {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async record(e: AccessEntry): Promise<void> {
-    await this.db.query('INSERT INTO verify.access_log (actor, action, subject, outcome, detail) VALUES ($1, $2, $3, $4, $5)', [
+  /** `client` is the request (its address is kept in PostgreSQL only). */
+  async record(e: AccessRecord, client?: Pick<Request, 'ip'>): Promise<void> {
+    await this.db.query('INSERT INTO verify.access_log (actor, action, subject, gtin, outcome, detail, client_ip) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
       e.actor,
       e.action,
-      e.subject,
+      e.subject.slice(0, 2048),
+      e.gtin ?? null,
       e.outcome,
       JSON.stringify(e.detail ?? {}),
+      client?.ip ?? null,
     ]);
   }
 }
 
-/** Who is asking; requests carry no partner credentials yet, so the caller's address stands in. */
-export function actorOf(req: Request): string {
-  return `anonymous@${req.ip}`;
+interface PendingRow {
+  id: string;
+  entry_id: string;
+  at: Date;
+  actor: string;
+  action: string;
+  subject: string;
+  gtin: string | null;
+  outcome: string;
+  detail: Record<string, unknown>;
+}
+
+/** Entries sent to Kafka per round. */
+const BATCH = 500;
+
+/**
+ * An outbox relay: access-log rows go to the ledger through the access topic, oldest first, and are marked
+ * published once Kafka has them from all in-sync replicas. Reads never wait for Kafka, and entries written while
+ * Kafka is down are sent when it is back; an entry sent twice (a crash between send and mark) is logged once,
+ * by its entry ID. The client address stays in PostgreSQL: the permanent log holds no personal data beyond the GLN.
+ */
+@Injectable()
+export class AccessLogRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AccessLogRelay');
+  private readonly producer: Producer;
+  private readonly topic: string;
+  private readonly intervalMs: number;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private connected = false;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    config: ConfigService,
+  ) {
+    this.topic = config.getOrThrow('KAFKA_TOPIC_ACCESS');
+    this.intervalMs = config.getOrThrow<number>('ACCESS_LOG_RELAY_INTERVAL_MS');
+    const kafka = createKafka(config.getOrThrow('KAFKA_BROKERS'), `${config.getOrThrow('KAFKA_CLIENT_ID')}-verify`);
+    this.producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+    await this.producer.disconnect();
+  }
+
+  /** Sends everything pending now; resolves with how many entries were published. */
+  async flush(): Promise<number> {
+    if (!this.connected) {
+      await this.producer.connect();
+      this.connected = true;
+    }
+    let published = 0;
+    for (let sent = BATCH; sent === BATCH; published += sent) sent = await this.publishBatch();
+    return published;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.running = this.flush()
+        .then(() => undefined)
+        .catch((e: Error) => this.logger.warn(`access entries wait for Kafka: ${e.message}`))
+        .finally(() => this.timer && this.schedule());
+    }, this.intervalMs);
+  }
+
+  private async publishBatch(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      // SKIP LOCKED: several verify instances share the outbox without sending the same rows at once.
+      const rows = (await tx.query(
+        `SELECT id, entry_id, at, actor, action, subject, gtin, outcome, detail FROM verify.access_log
+         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [BATCH],
+      )) as PendingRow[];
+      if (!rows.length) return 0;
+      await this.producer.send({
+        topic: this.topic,
+        acks: -1,
+        messages: rows.map((r) => ({ key: r.entry_id, value: JSON.stringify(accessMessage(r)) })),
+      });
+      await tx.query('UPDATE verify.access_log SET published_at = now() WHERE id = ANY($1)', [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+}
+
+function accessMessage(r: PendingRow): AccessMessage {
+  const entry: AccessEntry = { at: r.at.toISOString(), actor: r.actor, action: r.action, subject: r.subject, outcome: r.outcome, detail: r.detail };
+  if (r.gtin) entry.gtin = r.gtin;
+  return { v: 1, entryId: r.entry_id, entry };
 }

@@ -1,7 +1,13 @@
 import { Global, Module } from '@nestjs/common';
-import { AccessLog } from './access-log.service';
+import { PartnerAuthenticator, PartnerAuthGuard } from '@app/registry';
+import { AccessLog, AccessLogRelay } from './access-log.service';
+import { AccessLogController } from './access-log.controller';
 
-/** The access log every custody-data read writes to. */
+/** Partner authentication for every custody-data endpoint, and the access log each of their reads writes to. */
 @Global()
-@Module({ providers: [AccessLog], exports: [AccessLog] })
+@Module({
+  controllers: [AccessLogController],
+  providers: [AccessLog, AccessLogRelay, PartnerAuthenticator, PartnerAuthGuard],
+  exports: [AccessLog, AccessLogRelay, PartnerAuthenticator, PartnerAuthGuard],
+})
 export class AccessModule {}

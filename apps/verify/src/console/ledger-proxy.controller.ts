@@ -1,9 +1,11 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ProblemException } from '@app/platform';
-import { AccessLog, actorOf } from '../access/access-log.service';
+import { CurrentPrincipal, isRegulator, PartnerAuthGuard, type Principal } from '@app/registry';
+import { AccessLog } from '../access/access-log.service';
+import { EventQueryService } from '../query/event-query.service';
 
 export const DEFAULT_LEDGER_URL = 'http://127.0.0.1:3001';
 const TIMEOUT_MS = 10_000;
@@ -23,6 +25,7 @@ export class LedgerProxyController {
   constructor(
     private readonly config: ConfigService,
     private readonly accessLog: AccessLog,
+    private readonly events: EventQueryService,
   ) {}
 
   /** The ledger's latest signed checkpoint note, with its witnesses' cosignature lines (text). */
@@ -31,16 +34,28 @@ export class LedgerProxyController {
     await this.forward('/checkpoint', res);
   }
 
-  /** An event's leaf data and RFC 9162 inclusion proof; the leaf holds the event, so the read is access-logged. */
+  /**
+   * An event's leaf data and RFC 9162 inclusion proof. The leaf holds the event, so this is a read of custody
+   * data: it takes a partner credential, a trading partner gets only events it took part in, and it is access-logged.
+   */
   @Get('proofs/inclusion')
-  async inclusion(@Query('eventId') eventId: string | undefined, @Query('treeSize') treeSize: string | undefined, @Req() req: Request, @Res() res: Response) {
+  @UseGuards(PartnerAuthGuard)
+  async inclusion(
+    @Query('eventId') eventId: string | undefined,
+    @Query('treeSize') treeSize: string | undefined,
+    @CurrentPrincipal() who: Principal,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     if (typeof eventId !== 'string' || eventId.length === 0 || eventId.length > 512)
       throw new ProblemException(400, 'missing-parameter', 'eventId (1 to 512 characters) is required');
     if (treeSize !== undefined && (typeof treeSize !== 'string' || !TREE_SIZE.test(treeSize)))
       throw new ProblemException(400, 'invalid-tree-size', 'treeSize must be a non-negative integer');
+    if (!isRegulator(who) && !(await this.events.get(eventId, who.gln)))
+      throw new ProblemException(404, 'unknown-event', `no event with ID ${eventId} that you may see`);
     const query = new URLSearchParams({ eventId, ...(treeSize === undefined ? {} : { treeSize }) });
     const status = await this.forward(`/proofs/inclusion?${query}`, res);
-    await this.accessLog.record({ actor: actorOf(req), action: 'inclusion-proof', subject: eventId, outcome: String(status), detail: { treeSize: treeSize ?? null } });
+    await this.accessLog.record({ actor: who.gln, action: 'inclusion-proof', subject: eventId, outcome: String(status), detail: { treeSize: treeSize ?? null } }, req);
   }
 
   private async forward(path: string, res: Response): Promise<number> {

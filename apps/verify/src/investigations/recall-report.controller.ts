@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { isGtin, normalizeGtin } from '@app/gs1';
 import { ProblemException } from '@app/platform';
-import { CurrentPrincipal, PartnerAuthGuard, RegistryCache, type Principal } from '@app/registry';
+import { CurrentPrincipal, isRegulator, PartnerAuthGuard, RegistryCache, type Principal } from '@app/registry';
 import { AccessLog } from '../access/access-log.service';
 import { recallCsv, RecallReportService } from './recall-report.service';
 
@@ -36,10 +36,10 @@ export class RecallReportController {
     if (!lots.length || lots.length > 100) throw new ProblemException(400, 'invalid-query', 'name 1 to 100 lots');
     const gtin14 = normalizeGtin(gtin);
     const owner = (await this.registry.view()).prefixOwner(gtin14);
-    if (!who.roles.includes('regulator') && owner?.gln !== who.gln)
+    if (!isRegulator(who) && owner?.gln !== who.gln)
       throw new ProblemException(403, 'forbidden', 'a recall report is for regulators and the manufacturer that owns the GTIN');
     const report = await this.reports.report(gtin14, lots);
-    await this.accessLog.record({ actor: `${who.gln}@${req.ip}`, action: 'recall-report', subject: `${gtin14}:${lots.join('|')}`, outcome: `${report.units.length} units` });
+    await this.accessLog.record({ actor: who.gln, action: 'recall-report', subject: `${gtin14}:${lots.join('|')}`, gtin: gtin14, outcome: `${report.units.length} units` }, req);
     const csv = format === 'csv' || (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
     if (format !== undefined && format !== 'json' && format !== 'csv') throw new ProblemException(400, 'invalid-query', 'format must be json or csv');
     if (!csv) return report;

@@ -38,9 +38,13 @@ class SqlFilter {
 export class EventQueryService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Events in (eventTime, log sequence) order, keyset-paginated so pages stay stable while the log grows. */
-  async find(q: EventQuery): Promise<EventPage> {
+  /**
+   * Events in (eventTime, log sequence) order, keyset-paginated so pages stay stable while the log grows.
+   * With a `party`, only the events naming that GLN (a trading partner's scope).
+   */
+  async find(q: EventQuery, party?: string): Promise<EventPage> {
     const f = new SqlFilter();
+    if (party) f.where.push(namesParty('r', f.bind(party)));
     f.anyOf('r.event_type', q.eventTypes);
     f.anyOf('r.biz_step', q.bizSteps);
     f.anyOf('r.disposition', q.dispositions);
@@ -65,12 +69,17 @@ export class EventQueryService {
     };
   }
 
-  /** By CBV event hash ID or by the event's own eventID. */
-  async get(eventId: string): Promise<JsonObject | undefined> {
+  /** By CBV event hash ID or by the event's own eventID; with a `party`, only an event naming it. */
+  async get(eventId: string, party?: string): Promise<JsonObject | undefined> {
     const [row] = (await this.db.query(
-      `SELECT event FROM ledger.event_record WHERE event_id = $1 OR event->>'eventID' = $1 ORDER BY seq LIMIT 1`,
-      [eventId],
+      `SELECT event FROM ledger.event_record r WHERE (r.event_id = $1 OR r.event->>'eventID' = $1) ${party ? `AND ${namesParty('r', '$2')}` : ''} ORDER BY seq LIMIT 1`,
+      party ? [eventId, party] : [eventId],
     )) as { event: JsonObject }[];
     return row?.event;
   }
+}
+
+/** The event (alias `r`) names the party bound at `param`: as signer, trading party or location. */
+function namesParty(r: string, param: string): string {
+  return `EXISTS (SELECT 1 FROM ledger.event_party p WHERE p.seq = ${r}.seq AND p.gln = ${param})`;
 }

@@ -3,5 +3,5 @@ import { EventsController } from './events.controller';
 import { EventQueryService } from './event-query.service';
 
 /** The EPCIS 2.0 REST query interface. */
-@Module({ controllers: [EventsController], providers: [EventQueryService] })
+@Module({ controllers: [EventsController], providers: [EventQueryService], exports: [EventQueryService] })
 export class QueryModule {}

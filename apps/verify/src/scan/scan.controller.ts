@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import type { Request } from 'express';
 import { ProblemException } from '@app/platform';
-import { AccessLog, actorOf } from '../access/access-log.service';
+import { CurrentPrincipal, isRegulator, PartnerAuthGuard, type Principal } from '@app/registry';
+import { scopePath, stepParties } from '@app/custody';
+import { AccessLog } from '../access/access-log.service';
 import { VerificationService } from './verification.service';
 
 export class ScanDto {
@@ -13,7 +15,14 @@ export class ScanDto {
   code: string;
 }
 
+const SCOPE_NOTE =
+  'Any partner may verify any package it scans: the verdict and its reasons are always given. The custody path is ' +
+  'scoped: a regulator sees every step; a trading partner sees the steps it took part in (and through them its ' +
+  'direct trading partners for the package), and hiddenSteps counts the rest.';
+
 @ApiTags('verify')
+@ApiBearerAuth()
+@UseGuards(PartnerAuthGuard)
 @Controller('scan')
 export class ScanController {
   constructor(
@@ -23,28 +32,32 @@ export class ScanController {
 
   @Post()
   @HttpCode(200)
-  scan(@Body() dto: ScanDto, @Req() req: Request) {
-    return this.answer(dto.code, req);
+  @ApiOperation({ summary: 'Verify a scanned package', description: SCOPE_NOTE })
+  scan(@Body() dto: ScanDto, @CurrentPrincipal() who: Principal, @Req() req: Request) {
+    return this.answer(dto.code, who, req);
   }
 
   @Get()
+  @ApiOperation({ summary: 'Verify a scanned package (the scan text in the query)', description: SCOPE_NOTE })
   @ApiQuery({ name: 'code', description: 'URL-encoded scan text' })
-  scanByQuery(@Query('code') code: string | undefined, @Req() req: Request) {
+  scanByQuery(@Query('code') code: string | undefined, @CurrentPrincipal() who: Principal, @Req() req: Request) {
     if (typeof code !== 'string' || code.length === 0 || code.length > 2048)
       throw new ProblemException(400, 'invalid-scan', 'query parameter code (1 to 2048 characters) is required');
-    return this.answer(code, req);
+    return this.answer(code, who, req);
   }
 
-  private async answer(code: string, req: Request) {
+  private async answer(code: string, who: Principal, req: Request) {
     const scan = this.verification.parse(code);
-    const result = await this.verification.verify(scan);
-    await this.accessLog.record({
-      actor: actorOf(req),
-      action: 'scan',
-      subject: scan.sgtin,
-      outcome: result.verdict,
-      detail: { reasons: result.reasons.map((r) => r.code) },
-    });
-    return result;
+    const regulator = isRegulator(who);
+    // A regulator inspecting a package is not its holder; a partner scanning one should be.
+    const result = await this.verification.verify(scan, { scanner: regulator ? undefined : who.gln });
+    await this.accessLog.record(
+      { actor: who.gln, action: 'scan', subject: scan.sgtin, gtin: scan.gtin, outcome: result.verdict, detail: { reasons: result.reasons.map((r) => r.code) } },
+      req,
+    );
+    if (regulator) return { ...result, hiddenSteps: 0 };
+    const { visible, hidden } = scopePath(who.gln, result.custodyPath);
+    const seen = new Set(visible.flatMap(stepParties));
+    return { ...result, custodyPath: visible, hiddenSteps: hidden, currentHolder: result.currentHolder && seen.has(result.currentHolder) ? result.currentHolder : undefined };
   }
 }

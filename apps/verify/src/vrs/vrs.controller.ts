@@ -1,7 +1,6 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { actorOf } from '../access/access-log.service';
 import { VRS_CONTEXTS } from './vrs-request';
 import { VrsService } from './vrs.service';
 
@@ -11,6 +10,7 @@ import { VrsService } from './vrs.service';
  * Router Service forwards GS1 Digital Link requests with linkType=verificationService here.
  */
 @ApiTags('vrs')
+@ApiBearerAuth()
 @Controller()
 export class VrsController {
   constructor(private readonly vrs: VrsService) {}
@@ -21,7 +21,7 @@ export class VrsController {
     description:
       'Lot (10) and expiry (17) may be in the path or the query; the Digital Link 1.0 form /gtin/{gtin}/lot/{lot}/ser/{serial}?exp=YYMMDD is read too. ' +
       'Answers 200 with {verificationTimestamp, responderGLN, data: {verified, verificationFailureReason?, additionalInfo?}, corrUUID}; ' +
-      '400 for a malformed request, 404 for a GTIN this responder does not serve, 503 when no responder GLN is configured. ' +
+      '401 without a valid partner credential, 403 when reqGLN is not the credential holder\'s GLN, 400 for a malformed request, 404 for a GTIN this responder does not serve, 503 when no responder GLN is configured. ' +
       'context=checkConnectivity checks connectivity without a product lookup.',
   })
   @ApiParam({ name: 'path', description: 'the rest of the GS1 Digital Link path after /01/ (or /gtin/)', type: String })
@@ -47,6 +47,6 @@ export class VrsController {
 
   private answer(req: Request, res: Response) {
     res.setHeader('Cache-Control', 'no-store');
-    return this.vrs.answer(req.originalUrl, actorOf(req));
+    return this.vrs.answer(req.originalUrl, req.headers.authorization, req.ip);
   }
 }

@@ -4,8 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isGln, toDigitalLink } from '@app/gs1';
 import { Problem, ProblemException, toProblem } from '@app/platform';
-import { RegistryCache } from '@app/registry';
-import { AccessLog } from '../access/access-log.service';
+import { isRegulator, PartnerAuthenticator, RegistryCache, type Principal } from '@app/registry';
+import { AccessLog, ANONYMOUS } from '../access/access-log.service';
 import { VerificationService } from '../scan/verification.service';
 import { ConnectivityResponse, connectivityResponse, DEFAULT_VRS_POLICY, vrsAnswer, VrsResponse, vrsResponse } from './vrs-answer';
 import { ConnectivityRequest, parseVrsRequest, VerifyRequest, VrsFields, VrsRequest, VrsRequestError } from './vrs-request';
@@ -26,9 +26,9 @@ interface Audit {
  * HTTP status codes, as the guideline uses them:
  * - 200 with the verification response, whether or not the product identifier verified;
  * - 400 for a malformed request (not a GS1 Digital Link, an unknown context, reqGLN or corrUUID missing or malformed);
- * - 401 (requester not authenticated) and 403 (authenticated but not permitted, or its ATP credential expired,
- *   revoked or badly signed) are not answered yet: requests carry no partner credentials, reqGLN is an
- *   unauthenticated claim checked for form only. They come with partner credentials;
+ * - 401 when the request carries no valid partner credential (Authorization: Bearer dscsa_…; unknown, expired
+ *   or revoked credentials included), 403 when reqGLN is not the GLN of the partner the credential was issued
+ *   to (a regulator may name any requester);
  * - 404 for a GTIN this responder does not serve: no registered partner owns its GS1 company prefix;
  * - 503 when no responder GLN is configured, and when a backing service is down.
  * The guideline says only a 200 carries a JSON payload: refusals here carry the platform's RFC 9457
@@ -44,14 +44,20 @@ export class VrsService {
     private readonly registry: RegistryCache,
     private readonly config: ConfigService,
     private readonly accessLog: AccessLog,
+    private readonly partners: PartnerAuthenticator,
   ) {}
 
-  /** Answers the request whose path and query (percent-encoded, as received) are `url`; throws the refusals. */
-  async answer(url: string, actor: string): Promise<Answer> {
+  /**
+   * Answers the request whose path and query (percent-encoded, as received) are `url`, from the holder of the
+   * `authorization` credential; throws the refusals.
+   */
+  async answer(url: string, authorization: string | undefined, clientIp?: string): Promise<Answer> {
     const receivedAt = new Date();
     let fields: VrsFields = {};
+    let who: Principal | undefined;
     let result: { status: number; body: Answer | Problem; audit: Audit; error?: unknown };
     try {
+      who = await this.partners.authenticate(authorization);
       let request: VrsRequest;
       try {
         request = parseVrsRequest(url);
@@ -61,6 +67,8 @@ export class VrsService {
         throw new ProblemException(400, 'invalid-vrs-request', e.message, { errors: e.errors });
       }
       fields = request.fields;
+      if (request.fields.reqGLN !== who.gln && !isRegulator(who))
+        throw new ProblemException(403, 'forbidden', `reqGLN ${request.fields.reqGLN} is not the GLN of the authenticated partner (${who.gln})`);
       const responderGLN = this.responderGln();
       if (request.gtin !== undefined) await this.assertServed(request.gtin);
       result = { status: 200, ...(request.kind === 'verify' ? await this.verify(request, responderGLN) : this.connectivity(request, responderGLN)) };
@@ -70,7 +78,7 @@ export class VrsService {
       result = { status: problem.status, body: problem, audit: { outcome: `http-${problem.status}` }, error };
     }
     try {
-      await this.record(receivedAt, fields, result, actor, url);
+      await this.record(receivedAt, fields, result, who?.gln ?? ANONYMOUS, url, clientIp);
     } catch (e) {
       if (!result.error) throw e; // an answer that cannot be recorded is not given
       this.logger.error(`could not record a refused VRS request: ${(e as Error).message}`);
@@ -116,19 +124,30 @@ export class VrsService {
       throw new ProblemException(404, 'unknown-gtin', `GTIN ${gtin} is not served by this responder: no registered partner owns its company prefix`);
   }
 
-  private async record(receivedAt: Date, f: VrsFields, result: { status: number; body: Answer | Problem; audit: Audit }, actor: string, url: string): Promise<void> {
+  private async record(
+    receivedAt: Date,
+    f: VrsFields,
+    result: { status: number; body: Answer | Problem; audit: Audit },
+    actor: string,
+    url: string,
+    clientIp: string | undefined,
+  ): Promise<void> {
     const [row] = (await this.db.query(
       `INSERT INTO verify.vrs_request (received_at, req_gln, context, corr_uuid, gtin, serial, lot, expiry, response, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
       [receivedAt, f.reqGLN ?? null, f.context ?? null, f.corrUUID ?? null, f.gtin ?? null, f.serial ?? null, f.lot ?? null, f.expiry ?? null, JSON.stringify(result.body), result.status],
     )) as { id: string }[];
-    await this.accessLog.record({
-      actor,
-      action: 'vrs',
-      subject: result.audit.subject ?? subjectOf(f) ?? url,
-      outcome: result.audit.outcome,
-      detail: { vrsRequest: Number(row.id), status: result.status, reqGLN: f.reqGLN, context: f.context, corrUUID: f.corrUUID, ...result.audit.detail },
-    });
+    await this.accessLog.record(
+      {
+        actor,
+        action: 'vrs',
+        subject: result.audit.subject ?? subjectOf(f) ?? url,
+        gtin: f.gtin !== undefined && /^\d{14}$/.test(f.gtin) ? f.gtin : undefined,
+        outcome: result.audit.outcome,
+        detail: { vrsRequest: Number(row.id), status: result.status, reqGLN: f.reqGLN, context: f.context, corrUUID: f.corrUUID, ...result.audit.detail },
+      },
+      { ip: clientIp },
+    );
   }
 }
 
