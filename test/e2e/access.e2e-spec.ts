@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { generateKeyPair, signJson } from '@app/crypto';
-import { attachSignature } from '@app/epcis';
+import { attachSignature, parseEpcisDocument } from '@app/epcis';
 import { gs1CheckDigit } from '@app/gs1';
 import { hashLeaf, verifyInclusion } from '@app/merkle';
 import { auditLog } from '@app/ledger-store';
@@ -105,6 +105,7 @@ describe('access control: role × endpoint × someone else’s data, and the acc
       `${stack.verify}/access-log`,
       `${stack.verify}/console/ledger/proofs/inclusion?eventId=${encodeURIComponent(ids.commission)}`,
       vrs(PHARMACY),
+      `${stack.verify}/investigations/t3?gtin=${GTIN}&serial=SER1`,
     ];
     for (const url of urls)
       for (const auth of [{ authorization: '' }, { authorization: 'Bearer dscsa_00000000000000000000000000000000_forged' }, { authorization: `Bearer ${stack.adminToken}` }]) {
@@ -158,6 +159,30 @@ describe('access control: role × endpoint × someone else’s data, and the acc
   it('gives recall reports to regulators and the GTIN owner only', async () => {
     const report = (who: string) => http('GET', `${stack.verify}/recalls/report?gtin=${GTIN}&lot=LOT42`, undefined, as(who)).then((r) => r.status);
     expect(await Promise.all([report('regulator'), report(MAKER), report(WHOLESALER), report(PHARMACY), report(STRANGER)])).toEqual([200, 200, 403, 403, 403]);
+  });
+
+  it('exports transaction information, statement and history (EPCIS 1.2 XML, GS1 US layout, or JSON) scoped like the path', async () => {
+    const t3 = (who: string, query: string) => http('GET', `${stack.verify}/investigations/t3?gtin=${GTIN}&${query}`, undefined, as(who));
+    const eventsIn = async (who: string, query: string) => {
+      const res = await fetch(`${stack.verify}/investigations/t3?gtin=${GTIN}&${query}&format=xml`, { headers: as(who) as Record<string, string> });
+      const xml = await res.text();
+      expect({ status: res.status, xml: res.status === 200 ? 'ok' : xml }).toEqual({ status: 200, xml: 'ok' });
+      expect(res.headers.get('content-type')).toMatch(/^application\/xml/);
+      expect(xml).toContain('gs1ushc:dscsaTransactionStatement');
+      return parseEpcisDocument(xml).events.length;
+    };
+    expect(await eventsIn('regulator', 'serial=SER1')).toBe(5);
+    expect(await eventsIn(PHARMACY, 'serial=SER1')).toBe(2);
+    expect(await eventsIn(MAKER, 'lot=LOT42')).toBe(3);
+    const json = await t3(WHOLESALER, 'serial=SER1&format=json');
+    expect(json.status).toBe(200);
+    expect(json.body.transactionHistory.map((t: { from: { gln: string }; to: { gln: string } }) => [t.from.gln, t.to.gln])).toEqual([
+      [MAKER, WHOLESALER],
+      [WHOLESALER, PHARMACY],
+    ]);
+    expect((await t3(STRANGER, 'serial=SER1')).status).toBe(404);
+    expect((await t3(PHARMACY, 'serial=SER1&lot=LOT42')).status).toBe(400);
+    expect((await t3(PHARMACY, 'serial=SER%E2%80%8B1')).status).toBe(400); // a zero-width space is no GS1 character
   });
 
   it('answers VRS requests only for the authenticated requester’s own GLN (regulators may name any)', async () => {

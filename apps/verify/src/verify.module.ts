@@ -11,6 +11,7 @@ import { QueryModule } from './query/query.module';
 import { ScanModule } from './scan/scan.module';
 import { VrsModule } from './vrs/vrs.module';
 import { InvestigationsModule } from './investigations/investigations.module';
+import { T3Module } from './t3/t3.module';
 
 @Module({
   imports: [
@@ -23,6 +24,7 @@ import { InvestigationsModule } from './investigations/investigations.module';
     VrsModule,
     ConsoleModule,
     InvestigationsModule,
+    T3Module,
   ],
   controllers: [HealthController],
 })

@@ -9,3 +9,4 @@ export * from './query';
 export * from './batch-signature';
 export * from './document';
 export * from './validation';
+export * from './t3';

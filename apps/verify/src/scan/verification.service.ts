@@ -64,19 +64,24 @@ export class VerificationService implements OnModuleInit {
     return scan as ScanResult & { sgtin: string };
   }
 
-  async verify<S extends ScannedItem>(scan: S, opts: { scanner?: string; today?: string } = {}): Promise<Verification<S>> {
-    const rows = (await this.db.query(
+  /** Every logged event naming one of `epcs` or a case or pallet any of them was ever packed into, in log order. */
+  async custodyRecords(epcs: string[], limit = 100_000): Promise<RecordRow[]> {
+    return (await this.db.query(
       `WITH RECURSIVE containers(epc) AS (
-         SELECT $1::text
+         SELECT unnest($1::text[])
          UNION
          SELECT p.epc FROM containers k
          JOIN ledger.epc_event c ON c.epc = k.epc AND c.role = 'child'
          JOIN ledger.epc_event p ON p.seq = c.seq AND p.role = 'parent')
        SELECT ${RECORD_COLUMNS} FROM ledger.event_record
        WHERE seq IN (SELECT x.seq FROM containers k JOIN ledger.epc_event x ON x.epc = k.epc)
-       ORDER BY seq`,
-      [scan.sgtin],
+       ORDER BY seq LIMIT $2`,
+      [epcs, limit],
     )) as RecordRow[];
+  }
+
+  async verify<S extends ScannedItem>(scan: S, opts: { scanner?: string; today?: string } = {}): Promise<Verification<S>> {
+    const rows = await this.custodyRecords([scan.sgtin]);
     const keys = await this.keys(rows);
     const checkpoint = await this.checkpoint();
     const events: CustodyEvent[] = await Promise.all(

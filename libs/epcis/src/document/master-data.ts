@@ -51,14 +51,19 @@ export function mdaAttribute(attributes: VocabularyAttributes | undefined, name:
  * The EPCClass master data for a product: by exact class id, else by GTIN, so an SGTIN, LGTIN, GTIN pattern, Digital
  * Link or bare GTIN finds the entry its partner filed under any of those forms.
  */
-export function productMasterData(model: EpcisDocumentModel, gtinOrClassUri: string): VocabularyAttributes | undefined {
+export function productMasterData(model: Pick<EpcisDocumentModel, 'masterData'>, gtinOrClassUri: string): VocabularyAttributes | undefined {
   return lookup(model.masterData.epcClass, gtinOrClassUri, gtinOf);
 }
 
 /** The `name` attribute of a location's master data, found by SGLN (URN or Digital Link) or bare GLN. */
-export function locationName(model: EpcisDocumentModel, sglnOrGln: string): string | undefined {
-  const name = mdaAttribute(lookup(model.masterData.location, sglnOrGln, locationKey), 'name');
+export function locationName(model: Pick<EpcisDocumentModel, 'masterData'>, sglnOrGln: string): string | undefined {
+  const name = mdaAttribute(locationMasterData(model, sglnOrGln), 'name');
   return typeof name === 'string' ? name : undefined;
+}
+
+/** Location master data of a place, by SGLN (URN or Digital Link) or bare GLN. */
+export function locationMasterData(model: Pick<EpcisDocumentModel, 'masterData'>, sglnOrGln: string): VocabularyAttributes | undefined {
+  return lookup(model.masterData.location, sglnOrGln, locationKey);
 }
 
 function lookup<T>(table: Record<string, T>, id: string, key: (id: string) => string | undefined): T | undefined {
