@@ -71,7 +71,7 @@ describe('a simulated supply chain captured by the real stack and scanned at ver
     const token = async (gln: string) => (await http('POST', `${stack.ingest}/admin/partners/${gln}/credentials`, { label: 'recall' }, admin)).body.token as string;
     const url = `${stack.verify}/recalls/report?gtin=${recalled.gtin}&lot=${encodeURIComponent(recalled.lot!)}`;
 
-    expect((await http('GET', url)).status).toBe(401);
+    expect((await http('GET', url, undefined, { authorization: '' })).status).toBe(401);
     expect((await http('GET', url, undefined, { authorization: `Bearer ${await token(other.gln)}` })).status).toBe(403);
     const report = await http('GET', url, undefined, { authorization: `Bearer ${await token(owner.gln)}` });
     expect(report.status).toBe(200);

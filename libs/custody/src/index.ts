@@ -16,4 +16,5 @@ export type {
 export { SEVERITY } from './model';
 export { LICENCES_BY_ROLE } from './rules';
 export { assessCustody } from './verdict';
+export * from './diversion';
 export * from './visibility';

@@ -152,7 +152,7 @@ function licences({ path, input: { partners } }: Context): Reason[] {
 
 const licenceKinds = (p: PartnerFacts) => new Set(p.roles.flatMap((r) => LICENCES_BY_ROLE[r] ?? []));
 
-function licensedAt(p: PartnerFacts | undefined, at: number): boolean {
+export function licensedAt(p: PartnerFacts | undefined, at: number): boolean {
   if (!p) return false;
   const kinds = licenceKinds(p);
   return p.licences.some((l) => kinds.has(l.kind) && Date.parse(l.validFrom) <= at && (l.validUntil === null || at < Date.parse(l.validUntil)));

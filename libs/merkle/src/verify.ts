@@ -7,7 +7,7 @@
  * malformed; `verify*` return a boolean and never throw for bad proofs.
  */
 import { bitLength, isUint53, onesCount, shr, trailingZeros, xor } from './bits';
-import { HASH_SIZE, bytesEqual, hashChildren, isHash } from './hashing';
+import { HASH_SIZE, bytesEqual, hashChildren } from './hashing';
 
 export type ProofErrorReason =
   | 'invalid-argument' // sizes/indices not integers in [0, 2^53), or non-byte inputs

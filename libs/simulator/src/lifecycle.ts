@@ -2,7 +2,7 @@ import type { JsonObject } from '@app/epcis';
 import { lgtinUri } from '@app/gs1';
 import { containerUri, localTime, PREFIX_LENGTH } from './identifiers';
 import { mergeByTime } from './merge';
-import { DAY, DISPENSED, HOUR, RETURNED, type Lot, type LotPlan, type SimEvent } from './model';
+import { DAY, DISPENSED, HOUR, RETURNED, type Lot, type LotPlan, type SimEvent, type UnitAnomaly } from './model';
 import type { Partner } from './partners';
 import { noise } from './random';
 import type { Simulation } from './simulation';
@@ -33,9 +33,16 @@ function* lotEvents(sim: Simulation, lot: Lot): Generator<SimEvent> {
 export function eventCount(plan: LotPlan): number {
   let n = 5 * plan.cases + 4 * plan.pallets; // commission, pack, ship, receive, unpack each case; pack, ship, receive, unpack each pallet
   for (const fate of plan.fate) n += fate === DISPENSED ? 1 : fate === RETURNED ? 2 : 0;
-  for (const a of plan.anomalies.values()) n += a.kind === 'clone' || (a.kind === 'custodyGap' && a.variant === 'no-shipment') ? 1 : 2;
+  for (const a of plan.anomalies.values()) n += a.kind === 'clone' || a.kind === 'vanished' || (a.kind === 'custodyGap' && a.variant === 'no-shipment') ? 1 : 2;
   return n + (plan.recalled ? 1 : 0);
 }
+
+/** When the unit is first dispensed, if ever. */
+export function dispensedOn(sim: Simulation, plan: LotPlan, unit: number): number | undefined {
+  return new LotLife(sim, plan).dispensedOn(unit);
+}
+
+export const recalledAt = (lot: Lot): number => lot.start + RECALLED_AFTER;
 
 /**
  * When each phase of a lot's life begins after the lot's start, and over how long its steps (cases, pallets, units)
@@ -54,6 +61,8 @@ const PHASES = {
 const JITTER = 0.2;
 const CLONED_AFTER = 3 * DAY;
 const RECALLED_AFTER = 20 * DAY;
+/** Between two pharmacies dispensing packages with one serial: well under the diversion report's 60 minutes. */
+const VELOCITY_GAP = 20 * 60_000;
 
 /**
  * One lot from the line to the counter. The manufacturer commissions a case's worth of units at a time, packs them
@@ -119,7 +128,7 @@ class LotLife {
     for (let u = 0; u < this.units; u++) {
       if (this.plan.fate[u] !== DISPENSED) continue;
       const by = this.pharmacyOfUnit(u);
-      yield this.event(this.dispensedAt(u), by, { epcList: [this.epc(u)], action: 'OBSERVE', bizStep: 'dispensing', disposition: 'dispensed', ...here(by) });
+      yield this.event(this.dispensedAt(u), by, dispensing(this.epc(u), by));
     }
   }
 
@@ -137,33 +146,58 @@ class LotLife {
     }
   }
 
-  /** The injected clones, diversions and custody gaps of this lot, and its recall: few, so sorted in memory. */
+  /** The injected unit anomalies of this lot, and its recall: few, so sorted in memory. */
   *anomaliesAndRecall(): Generator<SimEvent> {
     const events: SimEvent[] = [];
-    for (const [u, anomaly] of this.plan.anomalies) {
-      const i = this.caseOf(u);
-      const [pharmacy, wholesaler, epc] = [this.pharmacyOfCase(i), this.wholesalerOfCase(i), [this.epc(u)]];
-      const po = this.po('X', u);
-      if (anomaly.kind === 'clone') events.push(this.event(this.plan.start + CLONED_AFTER, this.maker, this.commissioning(epc)));
-      else if (anomaly.kind === 'diversion') {
-        // Sold on after it was dispensed, and not as a return.
-        const dispensed = this.dispensedAt(u);
-        events.push(this.event(dispensed + 2 * DAY, pharmacy, transfer('shipping', 'in_transit', epc, pharmacy, wholesaler, po)));
-        events.push(this.event(dispensed + 3 * DAY, wholesaler, transfer('receiving', 'in_progress', epc, pharmacy, wholesaler, po)));
-      } else {
-        const since = this.at('caseReceiving', i, this.plan.cases, 0.4) + 2 * DAY;
-        if (anomaly.variant === 'wrong-receiver') {
-          const addressee = this.sim.pharmacies[(this.plan.pharmacyOfCase[i] + 1) % this.sim.pharmacies.length];
-          events.push(this.event(since, pharmacy, transfer('shipping', 'in_transit', epc, pharmacy, addressee, po)));
-        }
-        events.push(this.event(since + DAY, wholesaler, transfer('receiving', 'in_progress', epc, pharmacy, wholesaler, po)));
-      }
-    }
+    for (const [u, anomaly] of this.plan.anomalies) events.push(...this.anomalyEvents(u, anomaly));
     if (this.plan.recalled) {
       const epcClass = lgtinUri(this.plan.product.gtin, this.plan.number, PREFIX_LENGTH);
-      events.push(this.event(this.plan.start + RECALLED_AFTER, this.maker, { action: 'OBSERVE', disposition: 'recalled', readPoint: { id: this.maker.site }, quantityList: [{ epcClass, quantity: this.units }] }));
+      events.push(this.event(recalledAt(this.plan), this.maker, { action: 'OBSERVE', disposition: 'recalled', readPoint: { id: this.maker.site }, quantityList: [{ epcClass, quantity: this.units }] }));
     }
     yield* events.sort((a, b) => a.time - b.time);
+  }
+
+  private anomalyEvents(u: number, anomaly: UnitAnomaly): SimEvent[] {
+    const i = this.caseOf(u);
+    const [pharmacy, wholesaler, epc] = [this.pharmacyOfCase(i), this.wholesalerOfCase(i), this.epc(u)];
+    const po = this.po('X', u);
+    const ship = (at: number, from: Partner, to: Partner, disposition = 'in_transit') => this.event(at, from, transfer('shipping', disposition, [epc], from, to, po));
+    const receive = (at: number, from: Partner, to: Partner) => this.event(at, to, transfer('receiving', 'in_progress', [epc], from, to, po));
+    const since = this.anomalyAt(u);
+    switch (anomaly.kind) {
+      case 'clone':
+        return [this.event(this.plan.start + CLONED_AFTER, this.maker, this.commissioning([epc]))];
+      case 'diversion': {
+        // Sold on after it was dispensed, and not as a return.
+        const dispensed = this.dispensedAt(u);
+        return [ship(dispensed + 2 * DAY, pharmacy, wholesaler), receive(dispensed + 3 * DAY, pharmacy, wholesaler)];
+      }
+      case 'custodyGap':
+        // The wholesaler receives what the pharmacy shipped to another pharmacy, or never shipped at all.
+        return [...(anomaly.variant === 'wrong-receiver' ? [ship(since, pharmacy, this.otherPharmacy(i))] : []), receive(since + DAY, pharmacy, wholesaler)];
+      case 'reverseDirection':
+        // Sold back up the chain as stock, not returned.
+        return [ship(since, pharmacy, wholesaler), receive(since + DAY, pharmacy, wholesaler)];
+      case 'unlicensedRecipient':
+        // Passed on to a pharmacy whose licence had lapsed.
+        return [ship(since, pharmacy, this.sim.lapsedPharmacy!), receive(since + DAY, pharmacy, this.sim.lapsedPharmacy!)];
+      case 'vanished':
+        // A return that never arrives.
+        return [ship(since, pharmacy, wholesaler, 'returned')];
+      case 'velocity':
+        // Dispensed, and minutes later another pharmacy dispenses a package with the same serial.
+        return [this.event(since, pharmacy, dispensing(epc, pharmacy)), this.event(since + VELOCITY_GAP, this.otherPharmacy(i), dispensing(epc, this.otherPharmacy(i)))];
+    }
+  }
+
+  dispensedOn(u: number): number | undefined {
+    if (this.plan.anomalies.get(u)?.kind === 'velocity') return this.anomalyAt(u);
+    return this.plan.fate[u] === DISPENSED ? this.dispensedAt(u) : undefined;
+  }
+
+  /** Unit anomalies on the shelf happen two days after the pharmacy unpacked the unit's case. */
+  private anomalyAt(u: number): number {
+    return this.at('caseReceiving', this.caseOf(u), this.plan.cases, 0.4) + 2 * DAY;
   }
 
   /** The step's slot in the phase, jittered; `part` places a second or third event later in the same slot. */
@@ -227,6 +261,10 @@ class LotLife {
     return this.sim.pharmacies[this.plan.pharmacyOfCase[i]];
   }
 
+  private otherPharmacy(i: number): Partner {
+    return this.sim.pharmacies[(this.plan.pharmacyOfCase[i] + 1) % this.sim.pharmacies.length];
+  }
+
   private pharmacyOfUnit(u: number): Partner {
     return this.pharmacyOfCase(this.caseOf(u));
   }
@@ -238,6 +276,8 @@ class LotLife {
 }
 
 const here = (p: Partner) => ({ readPoint: { id: p.site }, bizLocation: { id: p.site } });
+
+const dispensing = (epc: string, by: Partner): JsonObject => ({ epcList: [epc], action: 'OBSERVE', bizStep: 'dispensing', disposition: 'dispensed', ...here(by) });
 
 function aggregation(action: 'ADD' | 'DELETE', parent: string, children: string[], by: Partner): JsonObject {
   return { type: 'AggregationEvent', parentID: parent, childEPCs: children, action, bizStep: action === 'ADD' ? 'packing' : 'unpacking', disposition: 'in_progress', ...here(by) };

@@ -1,12 +1,15 @@
-import type { ReasonCode } from '@app/custody';
+import type { AnomalyCode, ReasonCode } from '@app/custody';
 import type { JsonObject } from '@app/epcis';
 import type { Partner, Product } from './partners';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
+/** Anomalies a scan shows: every package reported has a verdict other than VERIFIED. */
 export const ANOMALY_KINDS = ['counterfeit', 'clone', 'diversion', 'custodyGap', 'expired', 'recalled'] as const;
-export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
+/** Trade patterns the diversion report shows; a scan need not (a reverse sale or a lost return leaves a clean custody path). */
+export const TRADE_ANOMALY_KINDS = ['reverseDirection', 'unlicensedRecipient', 'vanished', 'velocity'] as const;
+export type AnomalyKind = (typeof ANOMALY_KINDS)[number] | (typeof TRADE_ANOMALY_KINDS)[number];
 
 /** What becomes of a unit once its pharmacy has it (values of LotPlan.fate). */
 export const IN_STOCK = 0;
@@ -14,7 +17,9 @@ export const DISPENSED = 1;
 export const RETURNED = 2;
 export const FATE_NAMES = ['in-stock', 'dispensed', 'returned'] as const;
 
-export type UnitAnomaly = { kind: 'clone' } | { kind: 'diversion' } | { kind: 'custodyGap'; variant: 'wrong-receiver' | 'no-shipment' };
+export type UnitAnomaly =
+  | { kind: 'clone' | 'diversion' | (typeof TRADE_ANOMALY_KINDS)[number] }
+  | { kind: 'custodyGap'; variant: 'wrong-receiver' | 'no-shipment' };
 
 export interface Lot {
   /** product.index × lotsPerProduct + indexInProduct. */
@@ -59,6 +64,8 @@ export interface PackageReport {
   scanCode: string;
   /** The reason codes the custody engine gives this package (libs/custody/src/model.ts), in its order. */
   expectedReasonCodes: ReasonCode[];
+  /** The codes the diversion report (libs/custody/src/diversion.ts) gives it over a window that holds the whole chain, in its order. */
+  expectedDiversionCodes: AnomalyCode[];
 }
 
 export interface Summary {

@@ -24,7 +24,7 @@ export interface Partner {
   kid: string;
   publicJwk: Ed25519PublicJwk;
   privateJwk: Ed25519PrivateJwk;
-  licence: { kind: 'fda-registration' | 'state-wholesale' | 'state-pharmacy'; number: string; jurisdiction: string; validFrom: string };
+  licence: { kind: 'fda-registration' | 'state-wholesale' | 'state-pharmacy'; number: string; jurisdiction: string; validFrom: string; validUntil?: string };
 }
 
 export interface Product {
@@ -47,6 +47,8 @@ export interface Product {
 
 /** Licences, keys and registrations hold from here: before any simulated event. */
 export const VALID_FROM = '2020-01-01T00:00:00Z';
+/** When the licence of a lapsed pharmacy ran out: before any simulated event. */
+export const LAPSED_ON = '2021-01-01T00:00:00Z';
 
 const STATES: [state: string, offset: string][] = [
   ['NJ', '-05:00'], ['NY', '-05:00'], ['PA', '-05:00'], ['OH', '-05:00'], ['IL', '-06:00'],
@@ -67,10 +69,10 @@ const COUNTS = [30, 90, 100];
 
 /**
  * The trading partners: manufacturers (labelers, with an NDC prefix 03 + labeler code), then wholesalers, then
- * pharmacies. Each has a distinct 7-digit company prefix, a GLN built on it, a licence and an Ed25519 key derived
- * from the seed, so the same seed always registers the same keys.
+ * pharmacies, then pharmacies whose licence lapsed before the chain began. Each has a distinct 7-digit company prefix,
+ * a GLN built on it, a licence and an Ed25519 key derived from the seed, so the same seed always registers the same keys.
  */
-export function createPartners(seed: string, counts: { manufacturers: number; wholesalers: number; pharmacies: number }): Partner[] {
+export function createPartners(seed: string, counts: { manufacturers: number; wholesalers: number; pharmacies: number; lapsedPharmacies?: number }): Partner[] {
   const rng = Prng.from(seed, 'partners');
   const prefixes = new Set<string>();
   const prefix = (lead: string) => {
@@ -82,8 +84,9 @@ export function createPartners(seed: string, counts: { manufacturers: number; wh
   const roles: Role[] = [
     ...Array<Role>(counts.manufacturers).fill('manufacturer'),
     ...Array<Role>(counts.wholesalers).fill('wholesaler'),
-    ...Array<Role>(counts.pharmacies).fill('dispenser'),
+    ...Array<Role>(counts.pharmacies + (counts.lapsedPharmacies ?? 0)).fill('dispenser'),
   ];
+  const licensed = counts.manufacturers + counts.wholesalers + counts.pharmacies;
   return roles.map((role, index) => {
     const companyPrefix = prefix(role === 'manufacturer' ? '03' : '08');
     const gln = glnOf(companyPrefix);
@@ -110,7 +113,7 @@ export function createPartners(seed: string, counts: { manufacturers: number; wh
       kid: `${gln}/${jwkThumbprint(publicJwk)}`,
       publicJwk,
       privateJwk: { ...publicJwk, d: base64urlEncode(secret) },
-      licence: { ...licence, validFrom: VALID_FROM },
+      licence: { ...licence, validFrom: VALID_FROM, ...(index >= licensed && { validUntil: LAPSED_ON }) },
     };
   });
 }

@@ -1,15 +1,15 @@
-import { assessCustody, authorizeSigner, isRecall, type CustodyEvent, type PartnerFacts, type Recall, type RegistryView } from '@app/custody';
+import { ANOMALY_CODES, assessCustody, authorizeSigner, findAnomalies, isRecall, type CustodyEvent, type PartnerFacts, type Recall, type RegistryView } from '@app/custody';
 import { publicJwkFromPrivate, verifyDetached } from '@app/crypto';
 import { batchOf, checkEvents, eventHashId, summarizeEvent, validateEpcisInput, type JsonObject } from '@app/epcis';
 import { isGln, isGtin, parseEpcUri, parseScan } from '@app/gs1';
-import { ANOMALY_KINDS, EPCIS_CONTEXT, Simulation, type SignedDocument, type SimEvent, type SimulationInput } from '.';
+import { ANOMALY_KINDS, EPCIS_CONTEXT, Simulation, TRADE_ANOMALY_KINDS, type SignedDocument, type SimEvent, type SimulationInput } from '.';
 
 const ALL_ANOMALIES: SimulationInput = {
   unitsPerLot: 10,
   unitsPerCase: 4,
   casesPerPallet: 2,
   recall: true,
-  anomalies: { counterfeit: 2, clone: 2, diversion: 2, custodyGap: 3, expired: 2, recalled: 2 },
+  anomalies: { counterfeit: 2, clone: 2, diversion: 2, custodyGap: 3, expired: 2, recalled: 2, reverseDirection: 2, unlicensedRecipient: 2, vanished: 2, velocity: 2 },
 };
 /** After every simulated event, before any legitimate expiry. */
 const TODAY = '2027-01-01';
@@ -26,7 +26,7 @@ function custodyWorld(sim: Simulation) {
     inclusionVerified: true,
   }));
   const partners = new Map<string, PartnerFacts>(
-    sim.partners.map((p) => [p.gln, { gln: p.gln, name: p.name, roles: [p.role], licences: [{ kind: p.licence.kind, validFrom: p.licence.validFrom, validUntil: null }] }]),
+    sim.partners.map((p) => [p.gln, { gln: p.gln, name: p.name, roles: [p.role], licences: [{ kind: p.licence.kind, validFrom: p.licence.validFrom, validUntil: p.licence.validUntil ?? null }] }]),
   );
   const registry: RegistryView = {
     prefixOwner: (gtin) => {
@@ -35,11 +35,23 @@ function custodyWorld(sim: Simulation) {
     },
   };
   const recalls: Recall[] = events.filter((e) => isRecall(e.summary)).map((e) => ({ gtin: e.summary.classes[0].gtin, lots: e.summary.classes.map((c) => c.lot!), eventId: e.eventId }));
+  const assessItem = (item: string, label: { lot?: string; expiry?: string }) => assessCustody({ item, label, events, partners, registry, recalls, today: TODAY });
   const assess = (code: string) => {
     const scan = parseScan(code);
-    return assessCustody({ item: scan.sgtin!, label: { lot: scan.lot, expiry: scan.expiry }, events, partners, registry, recalls, today: TODAY });
+    return assessItem(scan.sgtin!, { lot: scan.lot, expiry: scan.expiry });
   };
-  return { events, registry, assess };
+  /** The diversion report over every serialized package the events name, for a window that holds the whole chain. */
+  const divert = () => {
+    const items = new Set(events.flatMap((e) => e.summary.epcs.map((x) => x.epc).filter((epc) => epc.includes('/21/'))));
+    const units = [...items].map((sgtin) => {
+      const assessment = assessItem(sgtin, {});
+      const commissioning = events.find((e) => assessment.path[0]?.eventId === e.eventId)?.summary;
+      return { sgtin, lot: commissioning?.lot, expiry: commissioning?.expiry, assessment };
+    });
+    const eventTimes = new Map(events.map((e) => [e.eventId, e.summary.eventTime]));
+    return findAnomalies(units, { from: sim.options.start, to: `${TODAY}T00:00:00Z`, partners, eventTimes });
+  };
+  return { events, registry, assess, divert };
 }
 
 async function collect(sim: Simulation): Promise<SignedDocument[]> {
@@ -54,7 +66,7 @@ describe('the supply-chain simulator', () => {
 
   it('gives every reported package exactly the reason codes the custody engine finds', () => {
     const { anomalies, samples } = sim.summary();
-    expect(new Set(anomalies.map((a) => a.kind))).toEqual(new Set(ANOMALY_KINDS));
+    expect(new Set(anomalies.map((a) => a.kind))).toEqual(new Set([...ANOMALY_KINDS, ...TRADE_ANOMALY_KINDS]));
     expect(samples.map((s) => s.fate)).toEqual(expect.arrayContaining(['in-stock', 'dispensed']));
     for (const p of [...anomalies, ...samples]) {
       const verdict = world.assess(p.scanCode);
@@ -65,8 +77,31 @@ describe('the supply-chain simulator', () => {
     expect(stock.path.map((s) => s.kind)).toEqual(['commissioned', 'packed', 'packed', 'shipped', 'received', 'unpacked', 'shipped', 'received', 'unpacked']);
   });
 
+  it('gives every reported package exactly the codes the diversion report finds, and other packages only their lot codes', () => {
+    const { anomalies, samples } = sim.summary();
+    const found = world.divert();
+    const codesOf = (p: { gtin: string; serial: string }) => found
+        .filter((a) => a.sgtin === `https://id.gs1.org/01/${p.gtin}/21/${p.serial}`)
+        .map((a) => a.code)
+        .sort((a, b) => ANOMALY_CODES.indexOf(a) - ANOMALY_CODES.indexOf(b));
+    for (const p of [...anomalies, ...samples]) expect({ package: p, codes: codesOf(p) }).toEqual({ package: p, codes: p.expectedDiversionCodes });
+    const reported = new Set([...anomalies, ...samples].map((p) => `https://id.gs1.org/01/${p.gtin}/21/${p.serial}`));
+    expect(new Set(found.filter((a) => !reported.has(a.sgtin!)).map((a) => a.code))).toEqual(new Set(['EXPIRED', 'RECALLED']));
+    for (const a of found) expect(a.evidence.length).toBeGreaterThan(0);
+    expect(anomalies.filter((a) => a.kind === 'velocity' || a.kind === 'vanished').flatMap((a) => a.expectedReasonCodes.filter((c) => c !== 'ALREADY_DISPENSED'))).toEqual([]);
+  });
+
   it('holds for a chain of one partner per role, where a custody gap can only be a receipt without shipment', () => {
-    const lone = new Simulation({ seed: 'lone', manufacturers: 1, productsPerManufacturer: 1, lotsPerProduct: 3, wholesalers: 1, pharmacies: 1, ...ALL_ANOMALIES });
+    const lone = new Simulation({
+      seed: 'lone',
+      manufacturers: 1,
+      productsPerManufacturer: 1,
+      lotsPerProduct: 4,
+      wholesalers: 1,
+      pharmacies: 1,
+      ...ALL_ANOMALIES,
+      anomalies: { ...ALL_ANOMALIES.anomalies, velocity: 0 },
+    });
     const { assess } = custodyWorld(lone);
     const { anomalies } = lone.summary();
     expect(anomalies.filter((a) => a.kind === 'custodyGap').flatMap((a) => a.expectedReasonCodes)).toEqual(['CUSTODY_GAP_NO_SHIPMENT', 'CUSTODY_GAP_NO_SHIPMENT', 'CUSTODY_GAP_NO_SHIPMENT']);
@@ -142,5 +177,7 @@ describe('the supply-chain simulator', () => {
     expect(() => new Simulation({ anomalies: { recalled: 1 } })).toThrow(/recall: true/);
     expect(() => new Simulation({ unitsPerLot: 2, anomalies: { clone: 100 } })).toThrow(/need as many units/);
     expect(() => new Simulation({ pharmacies: 0 })).toThrow(/pharmacies must be a positive integer/);
+    expect(() => new Simulation({ pharmacies: 1, anomalies: { velocity: 1 } })).toThrow(/velocity anomalies need two pharmacies/);
+    expect(() => new Simulation({ start: '2020-06-01T00:00:00Z', anomalies: { unlicensedRecipient: 1 } })).toThrow(/unlicensed recipients need a start after/);
   });
 });

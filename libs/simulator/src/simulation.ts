@@ -1,11 +1,11 @@
-import { SEVERITY, type ReasonCode } from '@app/custody';
+import { ANOMALY_CODES, type AnomalyCode, type DiversionCode, type ReasonCode } from '@app/custody';
 import { sha256 } from '@app/crypto';
 import { signedDocuments, type SignedDocument } from './documents';
 import { scanCode, serialOf } from './identifiers';
-import { chainEvents, eventCount } from './lifecycle';
-import { ANOMALY_KINDS, DAY, DISPENSED, FATE_NAMES, IN_STOCK, RETURNED } from './model';
+import { chainEvents, dispensedOn, eventCount, recalledAt } from './lifecycle';
+import { ANOMALY_KINDS, DAY, DISPENSED, FATE_NAMES, IN_STOCK, RETURNED, TRADE_ANOMALY_KINDS } from './model';
 import type { AnomalyKind, Lot, LotPlan, PackageReport, SimEvent, Summary, UnitAnomaly } from './model';
-import { createPartners, createProducts, type Partner, type Product } from './partners';
+import { createPartners, createProducts, LAPSED_ON, type Partner, type Product } from './partners';
 import { Prng } from './random';
 
 export interface SimulationOptions {
@@ -24,7 +24,7 @@ export interface SimulationOptions {
   returnRatio: number;
   /** One lot is recalled by its manufacturer. */
   recall: boolean;
-  /** How many packages of each kind the summary reports; expired and recalled ones all come from one lot. */
+  /** How many packages of each kind the summary reports; expired and recalled ones all come from one lot, the others are units picked at random. */
   anomalies: Record<AnomalyKind, number>;
   /** When the first lot is commissioned (ISO date-time); lots follow over at most 180 days. */
   start: string;
@@ -35,7 +35,18 @@ export interface SimulationOptions {
 
 export type SimulationInput = Partial<Omit<SimulationOptions, 'anomalies'>> & { anomalies?: Partial<Record<AnomalyKind, number>> };
 
-export const NO_ANOMALIES: Record<AnomalyKind, number> = { counterfeit: 0, clone: 0, diversion: 0, custodyGap: 0, expired: 0, recalled: 0 };
+const ALL_KINDS: AnomalyKind[] = [...ANOMALY_KINDS, ...TRADE_ANOMALY_KINDS];
+export const NO_ANOMALIES = Object.fromEntries(ALL_KINDS.map((k) => [k, 0])) as Record<AnomalyKind, number>;
+/** Kinds picked unit by unit, in this order, so that adding a kind leaves the picks of the others as they were. */
+const UNIT_KINDS = ['clone', 'diversion', 'custodyGap', ...TRADE_ANOMALY_KINDS] as const;
+/** What the diversion report adds for each kind of unit anomaly to the verdict reasons it keeps. */
+const TRADE_CODES: Partial<Record<AnomalyKind, DiversionCode>> = {
+  diversion: 'REVERSE_DIRECTION',
+  reverseDirection: 'REVERSE_DIRECTION',
+  unlicensedRecipient: 'UNLICENSED_RECIPIENT',
+  vanished: 'VANISHED_IN_TRANSIT',
+  velocity: 'IMPOSSIBLE_VELOCITY',
+};
 
 export const DEFAULT_OPTIONS: SimulationOptions = {
   seed: 1,
@@ -58,7 +69,6 @@ export const DEFAULT_OPTIONS: SimulationOptions = {
 
 // Lots start at most a day apart and all within this span, however many there are.
 const LOT_SPAN = 180 * DAY;
-const CODE_ORDER = Object.keys(SEVERITY);
 
 /**
  * A deterministic DSCSA supply chain: the same options give the same partners, keys, events, signatures and summary.
@@ -71,13 +81,16 @@ export class Simulation {
   readonly partners: Partner[];
   readonly manufacturers: Partner[];
   readonly wholesalers: Partner[];
+  /** Licensed pharmacies: every case goes to one of them. */
   readonly pharmacies: Partner[];
+  /** A pharmacy whose licence lapsed before the chain began, registered only for unlicensedRecipient anomalies. */
+  readonly lapsedPharmacy?: Partner;
   readonly products: Product[];
   /** By ordinal. */
   readonly lots: Lot[];
   /** 32 bits of the seed that key the stateless jitter of event times. */
   readonly noiseKey: number;
-  /** Clone, diversion and custody-gap units, by lot ordinal and unit index. */
+  /** Unit anomalies, by lot ordinal and unit index. */
   private readonly unitAnomalies = new Map<number, Map<number, UnitAnomaly>>();
   private readonly reports: Pick<Summary, 'anomalies' | 'samples'>;
   private readonly tally = { events: 0, documents: 0, epcs: 0 };
@@ -89,10 +102,11 @@ export class Simulation {
     this.seed = String(o.seed);
     const key = sha256(`${this.seed}/noise`);
     this.noiseKey = new DataView(key.buffer, key.byteOffset).getUint32(0);
-    this.partners = createPartners(this.seed, o);
+    this.partners = createPartners(this.seed, { ...o, lapsedPharmacies: o.anomalies.unlicensedRecipient ? 1 : 0 });
     this.manufacturers = this.partners.filter((p) => p.role === 'manufacturer');
     this.wholesalers = this.partners.filter((p) => p.role === 'wholesaler');
-    this.pharmacies = this.partners.filter((p) => p.role === 'dispenser');
+    this.pharmacies = this.partners.filter((p) => p.role === 'dispenser' && !p.licence.validUntil);
+    this.lapsedPharmacy = this.partners.find((p) => p.licence.validUntil);
     this.products = createProducts(this.seed, this.manufacturers, o.productsPerManufacturer);
     const rng = Prng.from(this.seed, 'anomalies');
     this.lots = this.createLots(rng);
@@ -129,16 +143,16 @@ export class Simulation {
   }
 
   /**
-   * Picks the clone, diversion and custody-gap units (outside the expired and recalled lots when there are others) and
-   * the counterfeit serials, and reports every anomalous package, and a few ordinary ones, with its expected codes.
+   * Picks the units of unit anomalies (outside the expired and recalled lots when there are others) and the
+   * counterfeit serials, and reports every anomalous package, and a few ordinary ones, with its expected codes.
    */
   private injectAnomalies(rng: Prng): Pick<Summary, 'anomalies' | 'samples'> {
     const o = this.options;
     const ordinary = this.lots.filter((l) => !l.expired && !l.recalled);
     const candidates = ordinary.length ? ordinary : this.lots;
-    const unitKinds = (['clone', 'diversion', 'custodyGap'] as const).flatMap((kind) => Array<typeof kind>(o.anomalies[kind]).fill(kind));
+    const unitKinds = UNIT_KINDS.flatMap((kind) => Array<(typeof UNIT_KINDS)[number]>(o.anomalies[kind]).fill(kind));
     if (unitKinds.length > candidates.length * o.unitsPerLot)
-      throw new RangeError(`${unitKinds.length} clone, diversion and custody-gap packages need as many units outside the expired and recalled lots`);
+      throw new RangeError(`${unitKinds.length} packages with unit anomalies (${UNIT_KINDS.join(', ')}) need as many units outside the expired and recalled lots`);
     let gaps = 0;
     const targets = unitKinds.map((kind): [AnomalyKind, Lot, number] => {
       for (;;) {
@@ -160,7 +174,8 @@ export class Simulation {
     for (let i = 0; i < o.anomalies.counterfeit; i++) {
       const lot = rng.pick(candidates);
       const serial = serialOf(lot.product.serialKey, unitsPerProduct + i); // past every commissioned ordinal of the product
-      anomalies.push({ kind: 'counterfeit', ...this.report(lot, serial, ['NEVER_COMMISSIONED', ...lotCodes(lot)]) });
+      // No event names a counterfeit serial, so the diversion report has nothing to show until someone scans it.
+      anomalies.push({ kind: 'counterfeit', ...this.report(lot, serial, ['NEVER_COMMISSIONED', ...lotCodes(lot)], []) });
     }
     for (const [kind, lot, unit] of targets) anomalies.push({ kind, ...this.unitReport(planOf(lot), unit) });
     for (const kind of ['expired', 'recalled'] as const) {
@@ -195,7 +210,8 @@ export class Simulation {
       return r < dispenseRatio ? DISPENSED : r < dispenseRatio + returnRatio ? RETURNED : IN_STOCK;
     });
     const anomalies = this.unitAnomalies.get(lot.ordinal) ?? new Map<number, UnitAnomaly>();
-    // A diverted unit was dispensed first; the others stay on the shelf so that they show only their own anomaly.
+    // A diverted unit was dispensed first; the others stay on the shelf so that they show only their own anomaly (a
+    // velocity unit's two dispensings are its anomaly's own events).
     for (const [unit, a] of anomalies) fate[unit] = a.kind === 'diversion' ? DISPENSED : IN_STOCK;
     return { ...lot, cases, pallets, wholesalerOfPallet, pharmacyOfCase, fate, anomalies };
   }
@@ -238,18 +254,26 @@ export class Simulation {
 
   private unitReport(plan: LotPlan, unit: number): PackageReport {
     const anomaly = plan.anomalies.get(unit);
+    const dispensed = dispensedOn(this, plan, unit);
     const codes: ReasonCode[] = [...lotCodes(plan)];
     if (anomaly?.kind === 'clone') codes.push('COMMISSIONED_MORE_THAN_ONCE');
-    if (plan.fate[unit] === DISPENSED) codes.push('ALREADY_DISPENSED');
+    if (dispensed !== undefined) codes.push('ALREADY_DISPENSED');
     if (anomaly?.kind === 'custodyGap') codes.push(anomaly.variant === 'wrong-receiver' ? 'CUSTODY_GAP_WRONG_RECEIVER' : 'CUSTODY_GAP_NO_SHIPMENT');
-    return this.report(plan, this.serial(plan, unit), codes);
+    if (anomaly?.kind === 'unlicensedRecipient') codes.push('UNLICENSED_PARTNER');
+    // The report keeps a dispensing only when the package turns up again, and a recall only if it was not dispensed before.
+    const turnsUp = anomaly?.kind === 'diversion' || anomaly?.kind === 'velocity';
+    const kept = codes.filter((c) => (c !== 'ALREADY_DISPENSED' || turnsUp) && (c !== 'RECALLED' || dispensed === undefined || dispensed >= recalledAt(plan)));
+    const trade = anomaly && TRADE_CODES[anomaly.kind];
+    return this.report(plan, this.serial(plan, unit), codes, [...kept, ...(trade ? [trade] : [])]);
   }
 
-  private report(lot: Lot, serial: string, codes: ReasonCode[]): PackageReport {
+  private report(lot: Lot, serial: string, codes: ReasonCode[], diversionCodes: AnomalyCode[]): PackageReport {
     const p = { gtin: lot.product.gtin, serial, lot: lot.number, expiry: lot.expiry };
-    return { ...p, scanCode: scanCode(p), expectedReasonCodes: codes.sort((a, b) => CODE_ORDER.indexOf(a) - CODE_ORDER.indexOf(b)) };
+    return { ...p, scanCode: scanCode(p), expectedReasonCodes: inReportOrder(codes), expectedDiversionCodes: inReportOrder(diversionCodes) };
   }
 }
+
+const inReportOrder = <T extends AnomalyCode>(codes: T[]): T[] => codes.sort((a, b) => ANOMALY_CODES.indexOf(a) - ANOMALY_CODES.indexOf(b));
 
 const lotCodes = (lot: Lot): ReasonCode[] => [...(lot.expired ? (['EXPIRED'] as const) : []), ...(lot.recalled ? (['RECALLED'] as const) : [])];
 
@@ -258,7 +282,7 @@ const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 function validate(o: SimulationOptions): void {
   const counts = ['manufacturers', 'productsPerManufacturer', 'lotsPerProduct', 'unitsPerLot', 'unitsPerCase', 'casesPerPallet', 'wholesalers', 'pharmacies', 'eventsPerDocument'] as const;
   for (const name of counts) if (!Number.isSafeInteger(o[name]) || o[name] < 1) throw new RangeError(`${name} must be a positive integer`);
-  for (const kind of ANOMALY_KINDS) if (!Number.isSafeInteger(o.anomalies[kind]) || o.anomalies[kind] < 0) throw new RangeError(`anomalies.${kind} must be a non-negative integer`);
+  for (const kind of ALL_KINDS) if (!Number.isSafeInteger(o.anomalies[kind]) || o.anomalies[kind] < 0) throw new RangeError(`anomalies.${kind} must be a non-negative integer`);
   if (!(o.dispenseRatio >= 0 && o.returnRatio >= 0 && o.dispenseRatio + o.returnRatio <= 1)) throw new RangeError('dispenseRatio and returnRatio must be shares that add up to at most 1');
   if (Number.isNaN(Date.parse(o.start))) throw new RangeError('start must be an ISO date-time');
   if (o.productsPerManufacturer > 899) throw new RangeError('productsPerManufacturer is at most 899 (three-digit NDC product codes)');
@@ -269,6 +293,8 @@ function validate(o: SimulationOptions): void {
   if (lots * (cases + Math.ceil(cases / o.casesPerPallet)) >= 1e9) throw new RangeError('too many cases and pallets for 9-digit SSCC serial references');
   if (o.lotsPerProduct * o.unitsPerLot + o.anomalies.counterfeit >= 1e12) throw new RangeError('too many units per product for 12-digit serials');
   if (o.anomalies.recalled && !o.recall) throw new RangeError('recalled packages need recall: true');
+  if (o.anomalies.velocity && o.pharmacies < 2) throw new RangeError('velocity anomalies need two pharmacies');
+  if (o.anomalies.unlicensedRecipient && Date.parse(o.start) < Date.parse(LAPSED_ON)) throw new RangeError(`unlicensed recipients need a start after ${LAPSED_ON}, when their licence lapsed`);
   if (o.recall && lots < 2 && o.anomalies.expired) throw new RangeError('an expired and a recalled lot need at least two lots');
   for (const kind of ['expired', 'recalled'] as const)
     if (o.anomalies[kind] > o.unitsPerLot) throw new RangeError(`anomalies.${kind} is at most unitsPerLot: they come from one lot`);

@@ -5,20 +5,7 @@ import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { ProblemException } from '@app/platform';
 import { CurrentPrincipal, isRegulator, PartnerAuthGuard, type Principal } from '@app/registry';
-import { AccessLog } from './access-log.service';
-
-interface EntryRow {
-  id: string;
-  entry_id: string;
-  at: Date;
-  actor: string;
-  action: string;
-  subject: string;
-  gtin: string | null;
-  outcome: string;
-  detail: Record<string, unknown>;
-  published_at: Date | null;
-}
+import { AccessLog, type AccessLogRow } from './access-log.service';
 
 /**
  * The access log, for those it concerns: regulators read all of it; a partner reads its own reads and the reads
@@ -73,7 +60,7 @@ export class AccessLogController {
       `SELECT a.id, a.entry_id, a.at, a.actor, a.action, a.subject, a.gtin, a.outcome, a.detail, a.published_at FROM verify.access_log a
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id DESC LIMIT ${bind(size)}`,
       params,
-    )) as EntryRow[];
+    )) as AccessLogRow[];
     await this.accessLog.record({ actor: who.gln, action: 'access-log', subject: req.originalUrl, outcome: `${rows.length} entries` }, req);
     return rows.map((r) => ({
       id: Number(r.id),

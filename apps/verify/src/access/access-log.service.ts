@@ -34,7 +34,8 @@ export class AccessLog {
   }
 }
 
-interface PendingRow {
+/** A verify.access_log row as read back. */
+export interface AccessLogRow {
   id: string;
   entry_id: string;
   at: Date;
@@ -44,6 +45,7 @@ interface PendingRow {
   gtin: string | null;
   outcome: string;
   detail: Record<string, unknown>;
+  published_at?: Date | null;
 }
 
 /** Entries sent to Kafka per round. */
@@ -113,7 +115,7 @@ export class AccessLogRelay implements OnApplicationBootstrap, OnApplicationShut
         `SELECT id, entry_id, at, actor, action, subject, gtin, outcome, detail FROM verify.access_log
          WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH],
-      )) as PendingRow[];
+      )) as AccessLogRow[];
       if (!rows.length) return 0;
       await this.producer.send({
         topic: this.topic,
@@ -126,7 +128,7 @@ export class AccessLogRelay implements OnApplicationBootstrap, OnApplicationShut
   }
 }
 
-function accessMessage(r: PendingRow): AccessMessage {
+function accessMessage(r: AccessLogRow): AccessMessage {
   const entry: AccessEntry = { at: r.at.toISOString(), actor: r.actor, action: r.action, subject: r.subject, outcome: r.outcome, detail: r.detail };
   if (r.gtin) entry.gtin = r.gtin;
   return { v: 1, entryId: r.entry_id, entry };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { VerificationService } from '../scan/verification.service';
+import { toCsv } from './csv';
 
 export interface RecallUnit {
   sgtin: string;
@@ -70,11 +71,8 @@ export class RecallReportService {
 
 /** RFC 4180 CSV of the units, one line each. */
 export function recallCsv(report: RecallReport): string {
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const header = ['gtin', 'lot', 'serial', 'sgtin', 'holder_gln', 'holder_name', 'dispensed', 'reasons'];
-  const rows = report.units.map((u) => [report.gtin, u.lot, u.serial, u.sgtin, u.holder, u.holderName, u.dispensed, u.reasons.join(' ')].map(cell).join(','));
-  return [header.join(','), ...rows].join('\r\n') + '\r\n';
+  return toCsv(
+    ['gtin', 'lot', 'serial', 'sgtin', 'holder_gln', 'holder_name', 'dispensed', 'reasons'],
+    report.units.map((u) => [report.gtin, u.lot, u.serial, u.sgtin, u.holder, u.holderName, u.dispensed, u.reasons.join(' ')]),
+  );
 }

@@ -175,7 +175,11 @@ export class VerificationService implements OnModuleInit {
   }
 
   private async partners(events: CustodyEvent[]): Promise<Map<string, PartnerFacts>> {
-    const glns = [...new Set(events.flatMap((e) => [e.signer.gln, ...e.summary.parties.map((p) => p.id)]))].filter((g) => /^\d{13}$/.test(g));
+    return this.partnerFacts([...new Set(events.flatMap((e) => [e.signer.gln, ...e.summary.parties.map((p) => p.id)]))].filter((g) => /^\d{13}$/.test(g)));
+  }
+
+  /** Names, roles and licences of registered partners, by GLN. */
+  async partnerFacts(glns: string[]): Promise<Map<string, PartnerFacts>> {
     const rows = (await this.db.query(
       `SELECT p.gln, p.name, p.roles, coalesce(json_agg(json_build_object('kind', l.kind, 'validFrom', l.valid_from, 'validUntil', l.valid_until))
          FILTER (WHERE l.kind IS NOT NULL), '[]') AS licences

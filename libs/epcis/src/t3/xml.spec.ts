@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gs1CheckDigit } from '@app/gs1';
@@ -6,22 +5,16 @@ import { locationName, parseEpcisDocument, productMasterData, type EpcisDocument
 import { eventHashId } from '../event-hash';
 import { summarizeEvent } from '../event-summary';
 import type { JsonObject } from '../signature';
-import { closeXsdValidator, epcisSchemaDir, validateEpcisInput } from '../validation';
+import { validateEpcisInput } from '../validation';
 import { CompanyPrefixes, epcUrn } from './identifiers';
 import { T3Error, t3Party, t3ProductMasterData, t3Xml, type T3Input } from '.';
 import { CONTEXT, GTIN, LOT, MANUFACTURER, PARTIES, PHARMACY, WHOLESALER, scenario, scenarioEvents, unitLink } from './testing/fixtures';
+import { useOfficialSchemas } from '../validation/testing/official-schemas';
 
 const CONFORMANCE = process.env.CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../../../shared/conformance');
 const GS1_US_EXAMPLE = path.join(CONFORMANCE, 'epcis-documents/1.2/xml/capture/valid/GS1_US_Pharma_Example_2_2_1_1.xml');
 
-beforeAll(() => {
-  try {
-    epcisSchemaDir();
-  } catch {
-    execFileSync('bash', [path.resolve(__dirname, '../../../../scripts/fetch-schemas.sh')], { stdio: 'inherit', timeout: 600_000 });
-  }
-}, 600_000);
-afterAll(() => closeXsdValidator());
+useOfficialSchemas();
 
 const xsdIssues = (xml: string) => validateEpcisInput(xml, 'xml-1.2', 'document');
 const hashIds = (events: JsonObject[], context: unknown) => events.map((e) => eventHashId(e, { context }));

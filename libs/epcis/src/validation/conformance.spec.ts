@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseEpcisDocument, parseEpcisEvent } from '../document';
@@ -8,7 +7,7 @@ import { checkEvents } from './check-events';
 import type { EpcisInputFormat, EpcisInputKind } from './types';
 import { validateEpcisInput } from './validate-input';
 import { detectXmlVersion, scanProlog } from './xml-input';
-import { closeXsdValidator, epcisSchemaDir } from './xsd-validator';
+import { useOfficialSchemas } from './testing/official-schemas';
 
 /**
  * Every row of shared/conformance/epcis-documents/expectations.tsv, exactly:
@@ -19,14 +18,6 @@ import { closeXsdValidator, epcisSchemaDir } from './xsd-validator';
 const CONFORMANCE_DIR = process.env.CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../../../shared/conformance');
 const DOCUMENTS = path.join(CONFORMANCE_DIR, 'epcis-documents');
 
-/** The official XSDs: fetched once by scripts/fetch-schemas.sh (Maven) when a fresh clone has none yet. */
-function ensureSchemas(): void {
-  try {
-    epcisSchemaDir();
-  } catch {
-    execFileSync('bash', [path.resolve(__dirname, '../../../../scripts/fetch-schemas.sh')], { stdio: 'inherit', timeout: 600_000 });
-  }
-}
 
 type Expected = 'accept' | 'accept-event' | 'reject';
 const rows: [string, Expected, string][] = readFileSync(path.join(DOCUMENTS, 'expectations.tsv'), 'utf8')
@@ -132,8 +123,7 @@ function validate(file: string, kind: EpcisInputKind): EpcisIssue[] {
 
 const describeIssues = (issues: EpcisIssue[]): string => issues.map((i) => `  [${i.eventIndex ?? '-'}] ${i.rule} ${i.path}: ${i.message}`).join('\n');
 
-beforeAll(() => ensureSchemas(), 600_000);
-afterAll(() => closeXsdValidator());
+useOfficialSchemas();
 
 describe('expectations.tsv', () => {
   it('lists every capture file with a known expectation', () => {

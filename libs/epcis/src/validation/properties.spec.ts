@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -7,19 +6,12 @@ import type { JsonObject } from '../signature';
 import { checkEvents } from './check-events';
 import { EpcisInputError, type EpcisInputFormat, type EpcisInputKind } from './types';
 import { validateEpcisInput } from './validate-input';
-import { closeXsdValidator, epcisSchemaDir } from './xsd-validator';
+import { useOfficialSchemas } from './testing/official-schemas';
 
 const CONFORMANCE_DIR = process.env.CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../../../shared/conformance');
 const DOCUMENTS = path.join(CONFORMANCE_DIR, 'epcis-documents');
 
-beforeAll(() => {
-  try {
-    epcisSchemaDir();
-  } catch {
-    execFileSync('bash', [path.resolve(__dirname, '../../../../scripts/fetch-schemas.sh')], { stdio: 'inherit', timeout: 600_000 });
-  }
-}, 600_000);
-afterAll(() => closeXsdValidator());
+useOfficialSchemas();
 
 const read = (dir: string, ext: string) =>
   readdirSync(path.join(DOCUMENTS, dir))

@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
 import {
   CBV_BIZ_STEPS,
   CBV_BIZ_TRANSACTION_TYPES,
@@ -14,16 +12,9 @@ import schema from './schemas/epcis-capture.schema.json';
 import { EpcisInputError } from './types';
 import { validateEpcisInput } from './validate-input';
 import { detectXmlVersion } from './xml-input';
-import { closeXsdValidator, epcisSchemaDir } from './xsd-validator';
+import { useOfficialSchemas } from './testing/official-schemas';
 
-beforeAll(() => {
-  try {
-    epcisSchemaDir();
-  } catch {
-    execFileSync('bash', [path.resolve(__dirname, '../../../../scripts/fetch-schemas.sh')], { stdio: 'inherit', timeout: 600_000 });
-  }
-}, 600_000);
-afterAll(() => closeXsdValidator());
+useOfficialSchemas();
 
 const CONTEXT = 'https://ref.gs1.org/standards/epcis/epcis-context.jsonld';
 const jsonEvent = (overrides: Record<string, unknown> = {}) => ({
