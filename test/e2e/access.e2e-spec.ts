@@ -42,6 +42,7 @@ function move(bizStep: 'shipping' | 'receiving', from: string, to: string, at: s
 describe('access control: role × endpoint × someone else’s data, and the access log in the verifiable log', () => {
   let stack: Stack;
   const tokens: Record<string, string> = {};
+  let signed: (gln: string, event: Record<string, unknown>) => Record<string, unknown>;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -73,6 +74,7 @@ describe('access control: role × endpoint × someone else’s data, and the acc
       expect(registered.status).toBe(200);
       tokens[gln] = await stack.credential(gln);
     }
+    signed = (gln: string, event: Record<string, unknown>) => attachSignature(event, signJson(event, keys.get(gln)!.privateJwk, `${gln}/k1`));
     const submit = async (name: string, gln: string, event: Record<string, unknown>) => {
       const res = await http('POST', `${stack.ingest}/events`, attachSignature(event, signJson(event, keys.get(gln)!.privateJwk, `${gln}/k1`)));
       expect(res.status).toBe(201);
@@ -117,6 +119,20 @@ describe('access control: role × endpoint × someone else’s data, and the acc
           type: expect.stringMatching(/^application\/problem\+json/),
         });
       }
+  });
+
+  it('takes events only with the signing partner’s own credential, and shows capture jobs only to their submitter', async () => {
+    const event = signed(MAKER, commissioningEvent(['SER9'], 'LOT9'));
+    expect((await http('POST', `${stack.ingest}/events`, event, { authorization: '' })).status).toBe(401);
+    const foreign = await http('POST', `${stack.ingest}/events`, event, as(PHARMACY));
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.type).toMatch(/submitter-not-signer$/);
+    const document = { '@context': EPCIS_CONTEXT, type: 'EPCISDocument', schemaVersion: '2.0', creationDate: '2026-11-06T00:00:00Z', epcisBody: { eventList: [event] } };
+    expect((await http('POST', `${stack.ingest}/capture`, document, { authorization: '' })).status).toBe(401);
+    const job = await http('POST', `${stack.ingest}/capture`, document, as(MAKER));
+    expect(job.status).toBe(202);
+    const read = (who: string) => http('GET', `${stack.ingest}${job.headers.get('location')}`, undefined, as(who)).then((r) => r.status);
+    expect(await Promise.all([read(MAKER), read('regulator'), read(PHARMACY), read('anonymous')])).toEqual([200, 200, 404, 401]);
   });
 
   it('scopes the custody path: the regulator sees every step, each partner the steps it took part in, a stranger none — all get the verdict', async () => {
@@ -229,7 +245,7 @@ describe('access control: role × endpoint × someone else’s data, and the acc
       }
       const query = async (sql: string, params: unknown[]) => (await db.query(sql, params)).rows;
       const clean = await auditLog(query, { ledgerVkey: stack.ledgerVkey });
-      expect(clean).toMatchObject({ ok: true, counts: { records: 5, accessRecords: expect.any(Number) } });
+      expect(clean).toMatchObject({ ok: true, counts: { records: 6, accessRecords: expect.any(Number) } });
       expect(clean.counts.accessRecords).toBeGreaterThanOrEqual(entries.length);
       // rewriting who read what is found
       await db.query(`UPDATE ledger.access_record SET entry = jsonb_set(entry, '{actor}', '"${MAKER}"') WHERE entry_id = $1`, [entries[1]]);

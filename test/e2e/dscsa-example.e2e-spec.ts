@@ -4,7 +4,7 @@ import { generateKeyPair, signDetached } from '@app/crypto';
 import { batchOf, eventHashId, parseEpcisDocument } from '@app/epcis';
 import { gs1CheckDigit } from '@app/gs1';
 import { Client } from 'pg';
-import { eventually, http, startStack, Stack } from '../support/stack';
+import { bearer, eventually, http, startStack, Stack } from '../support/stack';
 
 const CONFORMANCE = process.env.CONFORMANCE_DIR ?? resolve(__dirname, '../../../shared/conformance');
 const EXAMPLE = resolve(CONFORMANCE, 'epcis-documents/1.2/xml/capture/valid/GS1_US_Pharma_Example_2_2_1_1.xml');
@@ -20,6 +20,7 @@ describe('the GS1 US DSCSA example (EPCIS 1.2 XML): captured, signed, in the led
   const key = generateKeyPair('EdDSA');
   const kid = `${SELLER}/dscsa`;
   let ids: string[];
+  let seller: { authorization: string };
 
   beforeAll(async () => {
     stack = await startStack('dscsa');
@@ -36,6 +37,7 @@ describe('the GS1 US DSCSA example (EPCIS 1.2 XML): captured, signed, in the led
     // The partner signs the hash IDs of the document's events, computed from its own copy of the XML.
     const doc = parseEpcisDocument(xml, { contentType: 'application/xml' });
     ids = doc.events.map((e) => eventHashId(e, { context: doc.context }));
+    seller = bearer(await stack.credential(SELLER));
   });
   afterAll(async () => {
     await stack?.stop();
@@ -43,7 +45,7 @@ describe('the GS1 US DSCSA example (EPCIS 1.2 XML): captured, signed, in the led
 
   it('captures all 8 events with one document signature', async () => {
     const jws = signDetached((await batchOf(ids)).payload, key.privateJwk, { kid });
-    const res = await fetch(`${stack.ingest}/capture`, { method: 'POST', headers: { 'content-type': 'application/xml', 'DSCSA-Signature': jws }, body: xml });
+    const res = await fetch(`${stack.ingest}/capture`, { method: 'POST', headers: { 'content-type': 'application/xml', 'DSCSA-Signature': jws, ...seller }, body: xml });
     const job = await res.json();
     expect(res.status).toBe(202);
     expect(job).toMatchObject({ success: true, eventCount: 8, acceptedCount: 8, errors: [] });
@@ -51,10 +53,10 @@ describe('the GS1 US DSCSA example (EPCIS 1.2 XML): captured, signed, in the led
 
   it('rejects the same XML with a signature over other content, and any DOCTYPE', async () => {
     const jws = signDetached((await batchOf(ids.slice(1))).payload, key.privateJwk, { kid });
-    const res = await fetch(`${stack.ingest}/capture`, { method: 'POST', headers: { 'content-type': 'application/xml', 'DSCSA-Signature': jws }, body: xml });
+    const res = await fetch(`${stack.ingest}/capture`, { method: 'POST', headers: { 'content-type': 'application/xml', 'DSCSA-Signature': jws, ...seller }, body: xml });
     expect(res.status).toBe(422);
     const hostile = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${xml.toString('utf8').replace(/^<\?xml[^>]*>/, '')}`;
-    const bomb = await fetch(`${stack.ingest}/capture`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: hostile });
+    const bomb = await fetch(`${stack.ingest}/capture`, { method: 'POST', headers: { 'content-type': 'application/xml', ...seller }, body: hostile });
     expect(bomb.status).toBe(400);
     expect(((await bomb.json()) as { type: string }).type).toMatch(/xml-doctype$/);
   });

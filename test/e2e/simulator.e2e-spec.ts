@@ -86,7 +86,8 @@ describe('a simulated supply chain captured by the real stack and scanned at ver
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe('gtin,lot,serial,sgtin,holder_gln,holder_name,dispensed,reasons');
     expect(lines).toHaveLength(report.body.units.length + 1);
-  });});
+  });
+});
 
 describe('dscsa simulate, without the stack', () => {
   it('writes each signed document with --dry-run --out, and the same seed gives the same summary', async () => {
@@ -102,7 +103,8 @@ describe('dscsa simulate, without the stack', () => {
     const answers = [503, 202, 202];
     const server: Server = createServer((req, res) => {
       req.resume();
-      if (req.url === '/admin/partners') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      // registration, then a credential for each partner
+      if (req.url?.startsWith('/admin/partners')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"dscsa_test"}');
       const status = answers.shift() ?? 202;
       res.writeHead(status, { 'content-type': 'application/json', ...(status === 503 && { 'retry-after': '1' }) });
       res.end(JSON.stringify(status === 503 ? { title: 'log unavailable' } : { captureID: 'c1', success: answers.length > 0, errors: [{ eventIndex: 3, rule: 'duplicate', message: 'already captured' }] }));

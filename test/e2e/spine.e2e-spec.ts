@@ -182,16 +182,17 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
     );
     const event = { ...commissioning(['CLI001']), epcList: ['urn:epc:id:sgtin:0614142.012345.CLI001'] };
     await writeFile(join(dir, 'event.json'), JSON.stringify(event));
-    const accepted = JSON.parse(await runCli('submit', join(dir, 'event.json'), '--key', key, '--ingest', stack.ingest));
+    await expect(runCli('submit', join(dir, 'event.json'), '--key', key, '--ingest', stack.ingest)).rejects.toThrow(/--token/);
+    const token = JSON.parse(await runCli('partner', 'credential', '--gln', gln, '--ingest', stack.ingest, '--admin-token', stack.adminToken)).token as string;
+    const accepted = JSON.parse(await runCli('submit', join(dir, 'event.json'), '--key', key, '--ingest', stack.ingest, '--token', token));
     expect(accepted.signer).toEqual({ gln, kid: `${gln}/cli` });
     const code = `]d201${withCheck('0061414212345')}21CLI001${GS}10LOT42${GS}17280630`;
     await expect(runCli('verify', code, '--verify', stack.verify)).rejects.toThrow(/--token/);
-    const issued = JSON.parse(await runCli('partner', 'credential', '--gln', gln, '--ingest', stack.ingest, '--admin-token', stack.adminToken));
-    await eventually(async () => (JSON.parse(await runCli('verify', code, '--verify', stack.verify, '--token', issued.token)).verdict === 'VERIFIED' ? true : undefined));
-    await expect(runCli('submit', join(dir, 'event.json'), '--ingest', stack.ingest)).rejects.toThrow(/400 .*signature/);
+    await eventually(async () => (JSON.parse(await runCli('verify', code, '--verify', stack.verify, '--token', token)).verdict === 'VERIFIED' ? true : undefined));
+    await expect(runCli('submit', join(dir, 'event.json'), '--ingest', stack.ingest, '--token', token)).rejects.toThrow(/400 .*signature/);
     // CLI Labs owns 0614142, not Acme's 0614141: it may not commission Acme's GTINs
     await writeFile(join(dir, 'foreign.json'), JSON.stringify(commissioning(['CLI999'])));
-    await expect(runCli('submit', join(dir, 'foreign.json'), '--key', key, '--ingest', stack.ingest)).rejects.toThrow(/403 .*0614141/);
+    await expect(runCli('submit', join(dir, 'foreign.json'), '--key', key, '--ingest', stack.ingest, '--token', token)).rejects.toThrow(/403 .*0614141/);
   });
 
 

@@ -31,6 +31,53 @@ export const REGULATOR_GLN = '0614141999996';
 /** Default Authorization header per app base URL: custody-data endpoints take partner credentials. */
 const defaultAuthorization = new Map<string, string>();
 
+/**
+ * Ingest takes events only from the partner that signed them. A test's POST /events or /capture without an
+ * Authorization header is sent with the credential of the partner named by the signature's key id (issued once
+ * per stack), the way a partner's own client submits; an unsigned body goes with the regulator's credential, and so
+ * do reads of capture jobs.
+ */
+const submitters = new Map<string, { adminToken: string; regulatorToken: string; tokens: Map<string, Promise<string>> }>();
+
+function signatureKid(body: unknown, headers: Record<string, string>): string | undefined {
+  const header = Object.entries(headers).find(([k]) => k.toLowerCase() === 'dscsa-signature')?.[1];
+  let jws = header;
+  if (!jws) {
+    const parsed = typeof body === 'string' ? (() => { try { return JSON.parse(body) as unknown; } catch { return undefined; } })() : body;
+    const doc = parsed as { 'dscsa:signature'?: unknown; epcisBody?: { eventList?: { 'dscsa:signature'?: unknown }[] } } | undefined;
+    const own = doc?.['dscsa:signature'] ?? doc?.epcisBody?.eventList?.find((e) => typeof e?.['dscsa:signature'] === 'string')?.['dscsa:signature'];
+    jws = typeof own === 'string' ? own : undefined;
+  }
+  try {
+    return jws ? (JSON.parse(Buffer.from(jws.split('.')[0], 'base64url').toString()) as { kid?: string }).kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Authorization header a test's request gets when it sends none. */
+async function defaultAuth(method: string, url: string, body: unknown, given: Record<string, string>): Promise<string | undefined> {
+  const verifyBase = [...defaultAuthorization.keys()].find((b) => url.startsWith(`${b}/`));
+  if (verifyBase) return defaultAuthorization.get(verifyBase);
+  const ingestBase = [...submitters.keys()].find((b) => /^\/(events|capture)(\/|$)/.test(url.slice(b.length)) && url.startsWith(`${b}/`));
+  if (!ingestBase) return undefined;
+  const ingest = submitters.get(ingestBase)!;
+  if (method !== 'POST') return `Bearer ${ingest.regulatorToken}`; // a regulator reads any capture job
+  const gln = signatureKid(body, given)?.split('/')[0];
+  if (!gln || !/^\d{13}$/.test(gln)) return `Bearer ${ingest.regulatorToken}`;
+  let token = ingest.tokens.get(gln);
+  if (!token) {
+    token = fetch(`${ingestBase}/admin/partners/${gln}/credentials`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ingest.adminToken}` },
+      body: JSON.stringify({ label: 'e2e-submitter' }),
+    }).then(async (r) => (r.status === 201 ? ((await r.json()) as { token: string }).token : ''));
+    ingest.tokens.set(gln, token);
+  }
+  const value = await token;
+  return value ? `Bearer ${value}` : undefined;
+}
+
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 const PG_ADMIN = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -103,6 +150,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
   if (registered.status !== 200) throw new Error(`registering the regulator: ${registered.status} ${JSON.stringify(registered.body)}`);
   const regulator = { gln: REGULATOR_GLN, token: await credential(REGULATOR_GLN) };
   defaultAuthorization.set(verify, `Bearer ${regulator.token}`);
+  submitters.set(ingest, { adminToken, regulatorToken: regulator.token, tokens: new Map() });
 
   return {
     ingest,
@@ -118,6 +166,7 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
     credential,
     async stop() {
       defaultAuthorization.delete(verify);
+      submitters.delete(ingest);
       for (const app of apps.reverse()) await app.close();
       await kafkaAdmin.deleteTopics({ topics: [topics.events, topics.access, topics.deadLetter] }).catch(() => undefined);
       await kafkaAdmin.disconnect();
@@ -130,11 +179,9 @@ export async function startStack(name: string, options: StackOptions = {}): Prom
 }
 
 export async function http(method: string, url: string, body?: unknown, given: Record<string, string> = {}) {
-  const base = [...defaultAuthorization.keys()].find((b) => url.startsWith(`${b}/`));
   // `authorization: ''` sends none, for tests of what anonymous callers get
-  const headers = Object.fromEntries(
-    Object.entries(base && !('authorization' in given) ? { authorization: defaultAuthorization.get(base)!, ...given } : given).filter(([, v]) => v !== ''),
-  );
+  const auth = 'authorization' in given ? undefined : await defaultAuth(method, url, body, given);
+  const headers = Object.fromEntries(Object.entries(auth ? { authorization: auth, ...given } : given).filter(([, v]) => v !== ''));
   const res = await fetch(url, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

@@ -16,7 +16,7 @@ const USAGE = `usage: dscsa <command> [options]
   partner register --gln GLN --name NAME --role ROLE[,ROLE] [--prefix GS1PREFIX[,…]] --key KEYFILE [--valid-from ISO] [--valid-until ISO]
   partner credential --gln GLN [--label L]      issue an API credential for the partner; prints its token once
   sign FILE --key KEYFILE [--out FILE]          FILE may be - for standard input
-  submit FILE [--key KEYFILE]                   signs first when --key is given
+  submit FILE [--key KEYFILE] --token T         signs first when --key is given; T: the signer's credential
   verify CODE --token T                         scanned DataMatrix text, element string or Digital Link
   hash FILE                                     one CBV 2.0 event hash ID per line (EPCIS JSON-LD, 2.0 XML or 1.2 XML)
   validate FILE                                 schema and GS1 checks; exit 1 with every error

@@ -27,11 +27,12 @@ export async function sign(file: string, opts: { key?: string; out?: string }): 
   await writeOutput(opts.out, JSON.stringify(signEvent(event, key), null, 2));
 }
 
-/** `submit FILE [--key KEYFILE]`: POSTs one event to ingest, signing it first when a key is given. */
-export async function submit(file: string, opts: { ingest: string; key?: string }): Promise<void> {
+/** `submit FILE [--key KEYFILE] --token T`: POSTs one event to ingest as the signing partner, signing it first when a key is given. */
+export async function submit(file: string, opts: { ingest: string; key?: string; token?: string }): Promise<void> {
+  if (!opts.token) throw new CliError('--token (or DSCSA_TOKEN), the signing partner\'s credential, is required');
   let event = asEvent(await readJson(file), file);
   if (opts.key) event = signEvent(event, await readKeyFile(opts.key));
-  const accepted = await callApi('POST', new URL('/events', opts.ingest).href, event);
+  const accepted = await callApi('POST', new URL('/events', opts.ingest).href, event, { authorization: `Bearer ${opts.token}` });
   await writeOutput(undefined, JSON.stringify(accepted, null, 2));
 }
 

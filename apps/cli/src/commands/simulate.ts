@@ -37,8 +37,15 @@ export async function simulate(opts: SimulateOptions): Promise<void> {
   const sim = createSimulation(opts);
   const concurrency = positive(opts.concurrency ?? '4', '--concurrency');
   if (opts.out) await mkdir(opts.out, { recursive: true });
+  // Each partner submits its own documents with its own API credential, as it would in production.
+  const tokens = new Map<string, string>();
   if (!opts.dryRun)
-    for (const p of sim.partners) await callApi('POST', new URL('/admin/partners', opts.ingest).href, registrationOf(p), { authorization: `Bearer ${opts.adminToken}` });
+    for (const p of sim.partners) {
+      const admin = { authorization: `Bearer ${opts.adminToken}` };
+      await callApi('POST', new URL('/admin/partners', opts.ingest).href, registrationOf(p), admin);
+      const issued = (await callApi('POST', new URL(`/admin/partners/${p.gln}/credentials`, opts.ingest).href, { label: 'simulator' }, admin)) as { token: string };
+      tokens.set(p.gln, issued.token);
+    }
 
   const progress = new Progress(sim.eventTotal());
   const inFlight = new Set<Promise<void>>();
@@ -46,7 +53,7 @@ export async function simulate(opts: SimulateOptions): Promise<void> {
   let n = 0;
   for await (const doc of sim.documents()) {
     const name = `${String(++n).padStart(6, '0')}-${doc.signer.gln}`;
-    const task = (opts.dryRun ? (opts.out ? save(opts.out, name, doc) : Promise.resolve()) : capture(opts.ingest, doc))
+    const task = (opts.dryRun ? (opts.out ? save(opts.out, name, doc) : Promise.resolve()) : capture(opts.ingest, doc, tokens.get(doc.signer.gln)!))
       .then(() => progress.add(doc))
       .catch((e: unknown) => void (failure ??= e))
       .finally(() => inFlight.delete(task));
@@ -86,14 +93,14 @@ function createSimulation(opts: SimulateOptions): Simulation {
   }
 }
 
-/** POST /capture with the document signature; a 503 (Kafka did not acknowledge) is retried, as the protocol allows. */
-async function capture(ingest: string, doc: SignedDocument): Promise<void> {
+/** POST /capture with the document signature and the signer's credential; a 503 (Kafka did not acknowledge) is retried, as the protocol allows. */
+async function capture(ingest: string, doc: SignedDocument, token: string): Promise<void> {
   const url = new URL('/capture', ingest).href;
   const body = JSON.stringify(doc.document);
   for (let attempt = 1; ; attempt++) {
     let res: Response;
     try {
-      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/ld+json', 'dscsa-signature': doc.signature }, body });
+      res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/ld+json', 'dscsa-signature': doc.signature, authorization: `Bearer ${token}` }, body });
     } catch (e) {
       throw new CliError(`cannot reach ${url}: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}`);
     }

@@ -65,10 +65,13 @@ export class CaptureService {
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  /** POST /events: one event, signed by itself or by a batch signature over it alone. 409 if already captured. */
-  async captureOne(doc: ReadDocument, batchJws: string | undefined): Promise<AcceptedEvent> {
+  /**
+   * POST /events: one event, signed by itself or by a batch signature over it alone, submitted by the partner
+   * that signed it (`submitter`, from its API credential). 409 if already captured.
+   */
+  async captureOne(doc: ReadDocument, batchJws: string | undefined, submitter: string): Promise<AcceptedEvent> {
     try {
-      return await this.acceptOne(doc, batchJws);
+      return await this.acceptOne(doc, batchJws, submitter);
     } catch (e) {
       if (e instanceof ProblemException && e.getStatus() < 500) {
         const p = e.getResponse() as { type: string; detail: string; eventId?: string };
@@ -78,14 +81,14 @@ export class CaptureService {
     }
   }
 
-  private async acceptOne(doc: ReadDocument, batchJws: string | undefined): Promise<AcceptedEvent> {
+  private async acceptOne(doc: ReadDocument, batchJws: string | undefined, submitter: string): Promise<AcceptedEvent> {
     const recordTime = new Date();
     const [entry] = this.entries(doc);
     if (entry.issues.length) throw new ProblemException(400, 'invalid-event', entry.issues.map((i) => `${i.path}: ${i.message}`).join('; '), { errors: entry.issues });
     const c = entry as Candidate;
     // The signature first: whether an event exists is told only to someone who could sign it.
     const [publication] = await this.sign([c], [c.eventId], batchJws, recordTime).catch(rethrowAsProblem);
-    const denied = await this.authorize(c, publication);
+    const denied = await this.authorize(c, publication, submitter);
     if (denied) throw new ProblemException(403, denied.rule, denied.message, { eventId: c.eventId });
     if ((await this.alreadyCaptured([c.eventId])).size)
       throw new ProblemException(409, 'duplicate-event', `event ${c.eventId} has already been captured`, { eventId: c.eventId });
@@ -99,7 +102,7 @@ export class CaptureService {
    * published; with `proceed` the valid events are published and the others reported in the job.
    * A document signature covers the hash IDs of all its events, so it is checked against all of them.
    */
-  async captureDocument(doc: ReadDocument, batchJws: string | undefined, behaviour: ErrorBehaviour): Promise<CaptureJob> {
+  async captureDocument(doc: ReadDocument, batchJws: string | undefined, behaviour: ErrorBehaviour, submitter: string): Promise<CaptureJob> {
     const createdAt = new Date();
     const entries = this.entries(doc);
     const errors: EpcisIssue[] = [...doc.issues.filter((i) => i.eventIndex === undefined), ...entries.flatMap((e) => e.issues)];
@@ -121,7 +124,7 @@ export class CaptureService {
     }
     const authorized: typeof signed = [];
     for (const s of signed) {
-      const denied = await this.authorize(s.entry, s.publication);
+      const denied = await this.authorize(s.entry, s.publication, submitter);
       if (denied) errors.push(issue(s.entry, denied.rule, denied.message));
       else authorized.push(s);
     }
@@ -137,11 +140,12 @@ export class CaptureService {
       await this.publisher.publishAll(publications);
       await this.recordMasterData(doc, publications[0].captured.signer.gln);
     }
-    return this.finish(doc, entries, createdAt, behaviour, publications, errors);
+    return this.finish(doc, entries, createdAt, behaviour, publications, errors, submitter);
   }
 
-  async job(id: string): Promise<CaptureJob | undefined> {
-    const [row] = (await this.db.query('SELECT * FROM ingest.capture_job WHERE id = $1', [id])) as {
+  /** A capture job, for the partner that submitted it (`submitter`), or for anyone when undefined (a regulator). */
+  async job(id: string, submitter?: string): Promise<CaptureJob | undefined> {
+    const [row] = (await this.db.query('SELECT * FROM ingest.capture_job WHERE id = $1 AND ($2::text IS NULL OR submitter = $2)', [id, submitter ?? null])) as {
       id: string;
       created_at: Date;
       finished_at: Date;
@@ -189,8 +193,13 @@ export class CaptureService {
     return cs.map((c) => this.publication(c, signer, recordTime, { jws: batchJws, position: positions[c.index] }));
   }
 
-  /** The signer must be the party that performed the event (docs/signature-protocol.md). */
-  private async authorize(c: Candidate, p: Publication): Promise<{ rule: string; message: string } | undefined> {
+  /**
+   * The signer must be the partner whose credential submits the event, and the party that performed the event
+   * (docs/signature-protocol.md).
+   */
+  private async authorize(c: Candidate, p: Publication, submitter: string): Promise<{ rule: string; message: string } | undefined> {
+    if (p.captured.signer.gln !== submitter)
+      return { rule: 'submitter-not-signer', message: `the event is signed by ${p.captured.signer.gln}, but submitted with the credential of ${submitter}` };
     const result = authorizeSigner(c.summary, p.captured.signer.gln, await this.registry.view());
     return result.ok ? undefined : result;
   }
@@ -235,14 +244,15 @@ export class CaptureService {
     behaviour: ErrorBehaviour,
     published: Publication[],
     errors: EpcisIssue[],
+    submitter: string,
   ): Promise<CaptureJob> {
     const id = randomUUID();
     const finishedAt = new Date();
     const success = errors.length === 0;
     await this.db.query(
-      `INSERT INTO ingest.capture_job (id, created_at, finished_at, success, error_behaviour, format, event_count, accepted_count, errors)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [id, createdAt, finishedAt, success, behaviour, doc.format, doc.events.length, published.length, JSON.stringify(errors)],
+      `INSERT INTO ingest.capture_job (id, created_at, finished_at, success, error_behaviour, format, event_count, accepted_count, errors, submitter)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [id, createdAt, finishedAt, success, behaviour, doc.format, doc.events.length, published.length, JSON.stringify(errors), submitter],
     );
     await this.recordAccepted(id, published);
     await this.rejections.record(
