@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { contentSecurityPolicy, findPublicDir, listAssets, packageDir, readIndex, SOURCE_PUBLIC_DIR } from './console-assets';
+import { contentSecurityPolicy, findPublicDir, listAssets, packageDir, pageHeaders, readIndex, readPage, SOURCE_PUBLIC_DIR } from './console-assets';
 
 const REPO = resolve(__dirname, '../../../..');
 
@@ -32,7 +32,20 @@ describe('console assets', () => {
     for (const name of ['index.html', 'app.js', 'style.css', '.secret.js', 'notes.txt', 'server.ts']) writeFileSync(join(dir, name), '');
     mkdirSync(join(dir, 'sub.js'));
     expect([...listAssets(dir).keys()].sort()).toEqual(['app.js', 'index.html', 'style.css']);
-    expect([...listAssets(join(__dirname, 'public')).keys()].sort()).toEqual(['app.js', 'console.css', 'ed25519.js', 'index.html', 'ledger-verify.js', 'scan-input.js']);
+    expect([...listAssets(join(__dirname, 'public')).keys()].sort()).toEqual([
+      'api.js',
+      'app.js',
+      'console.css',
+      'ed25519.js',
+      'index.html',
+      'ledger-verify.js',
+      'ledger.html',
+      'ledger.js',
+      'regulator.html',
+      'regulator.js',
+      'scan-input.js',
+      'ui.js',
+    ]);
   });
 
   it("allows exactly index.html's inline import map by its hash, and nothing but this origin", () => {
@@ -44,6 +57,19 @@ describe('console assets', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).not.toMatch(/unsafe|https?:/);
     expect(html).not.toMatch(/<script(?![^>]*(type="importmap"|src=))/); // no other inline script
+  });
+
+  it.each(['index.html', 'regulator.html', 'ledger.html'])('gives %s a CSP of its own: no inline code or style, nothing from elsewhere', (page) => {
+    const html = readPage(join(__dirname, 'public'), page);
+    const headers = pageHeaders(html);
+    const maps = [...html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`);
+    expect(headers['Content-Security-Policy']).toContain(`script-src 'self'${maps.map((h) => ` ${h}`).join('')};`);
+    expect(headers['Content-Security-Policy']).not.toMatch(/unsafe|https?:/);
+    expect(headers).toMatchObject({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-cache' });
+    expect(html).not.toMatch(/<script(?![^>]*(type="importmap"|src=))/);
+    expect(html).not.toMatch(/\son[a-z]+=|style=|<style|https?:\/\//i); // no inline handlers or styles, no other origin
+    expect(html).toMatch(/<nav class="nav" aria-label="Console pages">/);
+    expect(html).toContain(`href="${page === 'index.html' ? './' : page}" aria-current="page"`);
   });
 
   it('locates the @noble ES module builds the fallback serves', () => {

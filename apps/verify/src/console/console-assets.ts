@@ -52,8 +52,8 @@ export function packageDir(entry: string, levels = 1): string | undefined {
 }
 
 /**
- * The console's Content-Security-Policy: everything from this origin only (no CDN, no inline code), except the
- * inline import map of index.html, allowed by its hash. Browsers need the map for the @noble fallback modules.
+ * The Content-Security-Policy of a console page: everything from this origin only (no CDN, no inline code), except
+ * the page's inline import map, allowed by its hash. Browsers need the map for the @noble fallback modules.
  */
 export function contentSecurityPolicy(indexHtml: string): string {
   const hashes = [...indexHtml.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map(
@@ -73,5 +73,20 @@ export function contentSecurityPolicy(indexHtml: string): string {
 }
 
 export function readIndex(dir: string): string {
-  return readFileSync(join(dir, 'index.html'), 'utf8');
+  return readPage(dir, 'index.html');
+}
+
+/** An HTML page of the console, read afresh (it is served with a CSP computed from its text). */
+export function readPage(dir: string, name: string): string {
+  return readFileSync(join(dir, name), 'utf8');
+}
+
+/** Headers of every console page: its own CSP, revalidated on each load, no sniffing, no referrer to other sites. */
+export function pageHeaders(html: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy(html),
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
 }

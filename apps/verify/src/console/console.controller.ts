@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -7,7 +7,8 @@ import { extname, join } from 'node:path';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { ProblemException } from '@app/platform';
-import { CONTENT_TYPES, contentSecurityPolicy, findPublicDir, listAssets, packageDir, readIndex } from './console-assets';
+import { CurrentPrincipal, PartnerAuthGuard, type Principal } from '@app/registry';
+import { CONTENT_TYPES, findPublicDir, listAssets, packageDir, pageHeaders, readPage } from './console-assets';
 
 /** ES module builds of @noble, served only for browsers without WebCrypto Ed25519 (see public/ed25519.js). */
 const VENDOR: Readonly<Record<string, string | undefined>> = {
@@ -16,11 +17,14 @@ const VENDOR: Readonly<Record<string, string | undefined>> = {
 };
 const VENDOR_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
 const GLN = /^\d{13}$/;
+const KID = /^[\x21-\x7e]{1,200}$/;
 
 /**
- * The pharmacist's web console at /console/: static HTML, CSS and ES modules (no framework, nothing from a CDN),
- * its configuration (the ledger's verifier key, the trust anchor of the in-browser checks) and partner names.
- * The page calls POST /scan, then checks the ledger's signed checkpoint and every inclusion proof itself.
+ * The web console at /console/: static HTML, CSS and ES modules (no framework, nothing from a CDN), its
+ * configuration (the ledger's verifier key, the trust anchor of the in-browser checks), partner names and witness
+ * keys. Pages: the pharmacist's package check (index.html: POST /scan, then the ledger's signed checkpoint and every
+ * inclusion proof checked in the browser), investigations (regulator.html) and the ledger (ledger.html). Custody
+ * data is read with the partner credential the user signs in with; each page has its own strict CSP.
  */
 @ApiExcludeController()
 @Controller('console')
@@ -40,10 +44,39 @@ export class ConsoleController {
   index(@Req() req: Request, @Res() res: Response): void {
     // Relative URLs in the page need the trailing slash; a relative Location keeps any path prefix of a reverse proxy.
     if (!req.path.endsWith('/')) return res.redirect(301, `console/${req.url.slice(req.path.length)}`);
-    const html = this.dir && readIndex(this.dir);
-    if (!html) throw notFound();
-    res.set({ 'Content-Security-Policy': contentSecurityPolicy(html), 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
-    res.type('html').send(html);
+    this.page('index.html', res);
+  }
+
+  /** Who the caller's partner credential belongs to: the sign-in panel checks a pasted token with this. */
+  @Get('session')
+  @UseGuards(PartnerAuthGuard)
+  async session(@CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response) {
+    const [row] = (await this.db.query('SELECT name FROM ingest.partner WHERE gln = $1', [who.gln])) as { name: string }[];
+    res.set('Cache-Control', 'no-store');
+    return { gln: who.gln, name: row?.name ?? null, roles: who.roles };
+  }
+
+  /**
+   * Public keys of witnesses (registered EdDSA partner keys valid now, by key name), for the ledger page to verify
+   * checkpoint cosignatures itself. Public like the registry: a key says nothing about custody.
+   */
+  @Get('witnesses')
+  async witnesses(@Query('kid') kid: string | string[] | undefined) {
+    const kids = [...new Set([kid ?? []].flat())];
+    if (kids.length > 100 || !kids.every((k) => typeof k === 'string' && KID.test(k))) throw new ProblemException(400, 'invalid-parameter', 'kid: up to 100 key names');
+    if (!kids.length) return { witnesses: [] };
+    const rows = (await this.db.query(
+      `SELECT k.kid, k.gln, p.name, k.public_jwk FROM ingest.partner_key k JOIN ingest.partner p USING (gln)
+       WHERE k.kid = ANY($1) AND k.alg = 'EdDSA' AND k.valid_from <= now() AND (k.valid_until IS NULL OR k.valid_until > now())
+         AND (k.revoked_at IS NULL OR k.revoked_at > now())
+       ORDER BY k.kid`,
+      [kids],
+    )) as { kid: string; gln: string; name: string; public_jwk: { x?: unknown } }[];
+    return {
+      witnesses: rows
+        .filter((r) => typeof r.public_jwk?.x === 'string')
+        .map((r) => ({ kid: r.kid, gln: r.gln.trim(), name: r.name, publicKey: Buffer.from(r.public_jwk.x as string, 'base64url').toString('base64') })),
+    };
   }
 
   /** The trust anchor of the page's checks comes from this app's configuration, never from the ledger it checks. */
@@ -83,8 +116,22 @@ export class ConsoleController {
     if (name === 'index.html') return res.redirect(301, './');
     const file = this.assets.get(name);
     if (!file) throw notFound();
+    if (extname(name) === '.html') return this.page(name, res);
     res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
     res.type(CONTENT_TYPES[extname(name)]).sendFile(file, sent(res));
+  }
+
+  /** An HTML page, with the CSP that allows exactly its own inline import map. */
+  private page(name: string, res: Response): void {
+    let html: string | undefined;
+    try {
+      html = this.dir && this.assets.has(name) ? readPage(this.dir, name) : undefined;
+    } catch {
+      html = undefined; // removed since start
+    }
+    if (html === undefined) throw notFound();
+    res.set(pageHeaders(html));
+    res.type('html').send(html);
   }
 }
 

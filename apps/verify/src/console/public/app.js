@@ -1,11 +1,13 @@
 /**
- * The pharmacist's page: scan → POST /scan → verdict, reasons and custody timeline; then, independently of the
- * server's own checks, the ledger's signed checkpoint and each step's inclusion proof are verified here.
+ * The pharmacist's page: scan → POST /scan (with the tab's partner credential) → verdict, reasons and custody
+ * timeline; then, independently of the server's own checks, the ledger's signed checkpoint and each step's inclusion
+ * proof are verified here. A trading partner sees the steps it took part in; the others are only counted.
  * Every value from the server is put in the page as text (textContent), never as HTML.
  */
 import { attachScanField, displayScan, normalizeScan } from './scan-input.js';
-import { checkStepProof, hex32, openCheckpoint, parseVkey, base64Encode } from './ledger-verify.js';
-import { ed25519Backend } from './ed25519.js';
+import { ApiError, apiJson, inclusionProof, loadCheckpoint } from './api.js';
+import { $, el, facts, identifier, mountSession, onSessionChange, party, partyNames, place, placeGln, plural, time } from './ui.js';
+import { checkStepProof, hex32, base64Encode } from './ledger-verify.js';
 
 const VERDICTS = {
   VERIFIED: { cls: 'verified', title: 'VERIFIED', icon: '✔', advice: 'The custody record of this package checks out.' },
@@ -39,18 +41,21 @@ const KINDS = {
   other: 'Other event',
 };
 
-const $ = (id) => document.getElementById(id);
 const form = $('scan-form');
 const input = $('scan-code');
-const config = fetch('config.json', { cache: 'no-store' })
-  .then((r) => (r.ok ? r.json() : {}))
-  .catch(() => ({}));
+const session = mountSession($('session'));
 let generation = 0;
 
 attachScanField(input);
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   void scan(normalizeScan(input.value));
+});
+// What one partner was shown is not for the next one at the counter.
+onSessionChange(() => {
+  generation++;
+  reset();
+  status('');
 });
 
 async function scan(code) {
@@ -59,21 +64,24 @@ async function scan(code) {
   reset();
   if (!code) return showError('Scan or paste a code first.');
   status('Checking the package…');
-  let res;
   let body;
   try {
-    res = await fetch('../scan', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ code }) });
-    body = await res.json();
-  } catch {
-    if (current()) showError('The verification service did not answer. Check the connection and scan again.');
+    ({ body } = await apiJson('../scan', { body: { code } }));
+  } catch (e) {
+    if (!current()) return;
+    if (!(e instanceof ApiError)) throw e;
+    if (e.status === 400) return showError(`The code could not be read: ${e.problem?.detail ?? 'invalid scan'}`);
+    if (!e.needsSignIn) return showError(e.message);
+    session.prompt(); // signs a refused credential out (which clears the page) and puts the cursor in the sign-in form
+    showError(e.message, { focus: false });
     return;
   }
   if (!current()) return;
-  if (!res.ok) return showError(res.status === 400 ? `The code could not be read: ${body?.detail ?? 'invalid scan'}` : `The verification service failed: ${body?.detail ?? `HTTP ${res.status}`}`);
-  const names = await partyNames(body);
+  const names = await partyNames(partiesOf(body));
   if (!current()) return;
   render(body, names, code);
-  status(`${VERDICTS[body.verdict]?.title ?? body.verdict}: ${body.custodyPath.length} custody ${body.custodyPath.length === 1 ? 'step' : 'steps'}. Checking ledger proofs in this browser…`);
+  const hidden = body.hiddenSteps > 0 ? ` (${hiddenText(body.hiddenSteps)})` : '';
+  status(`${VERDICTS[body.verdict]?.title ?? body.verdict}: ${plural(body.custodyPath.length, 'custody step')} shown${hidden}. Checking ledger proofs in this browser…`);
   readyForNextScan();
   const summary = await verifyInBrowser(body, current);
   if (current()) status(`${$('verdict').querySelector('.verdict__title').textContent}. ${summary}`);
@@ -86,40 +94,27 @@ function reset() {
   $('error').hidden = true;
   $('error').textContent = '';
   $('result').hidden = true;
+  $('path-hidden').hidden = true;
   for (const id of ['reasons', 'product', 'checkpoint', 'timeline']) $(id).replaceChildren();
 }
+
+const hiddenText = (n) => `${plural(n, 'step')} by other parties ${n === 1 ? 'is' : 'are'} not shown`;
 
 function status(text) {
   $('status').textContent = text;
 }
 
-function showError(text) {
+function showError(text, { focus = true } = {}) {
   status('');
   $('error').textContent = text;
   $('error').hidden = false;
-  readyForNextScan();
+  if (focus) readyForNextScan();
 }
 
 /** Focus stays in the scan field with its text selected, so the next scan replaces it; the result is announced by #status. */
 function readyForNextScan() {
   input.focus({ preventScroll: true });
   input.select();
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k === 'dataset') Object.assign(node.dataset, v);
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  node.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
-  return node;
-}
-
-function facts(dl, rows) {
-  for (const [term, value, attrs] of rows) if (value !== undefined && value !== null && value !== '') dl.append(el('dt', {}, term), el('dd', attrs ?? {}, value));
 }
 
 function render(result, names, code) {
@@ -158,7 +153,12 @@ function render(result, names, code) {
     ['Scanned', displayScan(code), { class: 'mono' }],
   ]);
 
-  $('path-empty').hidden = steps.length > 0;
+  const hidden = Number.isInteger(result.hiddenSteps) && result.hiddenSteps > 0 ? result.hiddenSteps : 0;
+  $('path-empty').hidden = steps.length > 0 || hidden > 0;
+  $('path-hidden').hidden = hidden === 0;
+  $('path-hidden').textContent = hidden
+    ? `${hiddenText(hidden)}: you see the steps your organisation took part in. ${steps.length ? '' : 'The verdict above covers the whole custody path.'}`.trim()
+    : '';
   $('timeline').replaceChildren(...steps.map((step, i) => renderStep(step, i, names, result.reasons ?? [])));
   $('browser-check').dataset.state = 'pending';
   $('browser-check').textContent = "Checking the ledger's signed checkpoint and inclusion proofs…";
@@ -189,6 +189,7 @@ function renderStep(step, i, names, reasons) {
     ['Signed by', `${party(step.signer.gln, names, step.signer.name)} · key ${step.signer.kid}`],
     ['Signature', signature[0], { class: `signature signature--${signature[1]}` }],
     ['Ledger proof', 'waiting for the signed checkpoint…', { class: 'proof', dataset: { proof: 'pending' } }],
+    ['Event ID', el('a', { href: `ledger.html?eventId=${encodeURIComponent(step.eventId)}`, class: 'event-link', title: 'Check this event on the ledger page' }, step.eventId), { class: 'mono' }],
     ['Logged', `${time(step.recordTime)}${step.block ? ` · block ${step.block.height}` : ''}`],
   ]);
   return el(
@@ -209,51 +210,11 @@ function renderStep(step, i, names, reasons) {
   );
 }
 
-const TIME = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-function time(iso) {
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? String(iso) : TIME.format(t);
-}
-
-/** "Name (GLN)" where the registry knows the party, "GLN …" where it does not, other identifiers as logged. */
-function party(gln, names, known) {
-  const name = known ?? names.get(gln);
-  return name ? `${name} (${gln})` : /^\d{13}$/.test(gln) ? `GLN ${gln}` : gln;
-}
-
-/** A place: a GLN (SGLN Digital Link) with its registry name where known, else the URI as logged. */
-function place(uri, names) {
-  const m = /^https:\/\/id\.gs1\.org\/414\/(\d{13})(?:\/254\/([^/?#]+))?$/.exec(uri);
-  if (!m) return uri;
-  const ext = m[2] && m[2] !== '0' ? ` ext. ${decodeURIComponent(m[2])}` : '';
-  return `${party(m[1], names)}${ext}`;
-}
-
-/** A container or item identifier in GS1 terms: SSCC, or GTIN with serial. */
-function identifier(uri) {
-  const sscc = /^https:\/\/id\.gs1\.org\/00\/(\d{18})$/.exec(uri);
-  if (sscc) return `SSCC ${sscc[1]}`;
-  const sgtin = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/21\/([^/?#]+)$/.exec(uri);
-  if (sgtin) return `GTIN ${sgtin[1]} serial ${decodeURIComponent(sgtin[2])}`;
-  return uri;
-}
-
-async function partyNames(result) {
-  const glns = new Set();
-  const add = (g) => typeof g === 'string' && /^\d{13}$/.test(g) && glns.add(g);
-  add(result.currentHolder);
-  for (const s of result.custodyPath ?? []) {
-    [...(s.from ?? []), ...(s.to ?? []), s.signer?.gln].forEach(add);
-    add(/^https:\/\/id\.gs1\.org\/414\/(\d{13})/.exec(s.place ?? '')?.[1]);
-  }
-  if (!glns.size) return new Map();
-  try {
-    const res = await fetch(`parties?gln=${[...glns].join(',')}`);
-    const body = res.ok ? await res.json() : { parties: [] };
-    return new Map(body.parties.map((p) => [p.gln, p.name]));
-  } catch {
-    return new Map(); // names are a convenience: GLNs alone still identify the parties
-  }
+/** The GLNs the answer names, for their registry names. */
+function partiesOf(result) {
+  const glns = [result.currentHolder];
+  for (const s of result.custodyPath ?? []) glns.push(...(s.from ?? []), ...(s.to ?? []), s.signer?.gln, placeGln(s.place));
+  return glns;
 }
 
 // -------------------------------------------------------------------------------------------------------------
@@ -293,53 +254,37 @@ async function verifyInBrowser(result, current) {
     showConfirmation(result.verdict, state === 'verified', steps.length);
     return text;
   };
-  const cfg = await config;
+  const loaded = await loadCheckpoint();
   if (!current()) return '';
-  if (!cfg.ledgerVkey) {
+  const { cfg } = loaded;
+  if (loaded.state === 'no-key') {
     steps.forEach((_, i) => setProof(i, 'unchecked', 'proof NOT verified: no ledger key is configured for this console'));
     return summary('failed', 'Nothing could be checked in this browser: no ledger verifier key is configured for this console.');
   }
-
-  let key;
-  let checkpoint;
-  try {
-    key = await parseVkey(cfg.ledgerVkey);
-    const res = await fetch('ledger/checkpoint', { cache: 'no-store' });
-    if (!res.ok) throw new Error(`the ledger answered HTTP ${res.status}`);
-    checkpoint = await openCheckpoint(new Uint8Array(await res.arrayBuffer()), key);
-  } catch (e) {
-    if (!current()) return '';
-    const why = e?.message ?? String(e);
+  if (loaded.state === 'rejected') {
     facts($('checkpoint'), [
       ['Ledger key', cfg.ledgerVkey.split('+').slice(0, 2).join(' · '), { class: 'mono' }],
-      ['Checkpoint', `REJECTED: ${why}`, { class: 'signature signature--bad', dataset: { checkpoint: 'rejected' } }],
+      ['Checkpoint', `REJECTED: ${loaded.reason}`, { class: 'signature signature--bad', dataset: { checkpoint: 'rejected' } }],
     ]);
     steps.forEach((_, i) => setProof(i, 'failed', 'proof NOT verified: the ledger checkpoint is not validly signed'));
-    return summary('failed', `The ledger's checkpoint could not be verified in this browser (${why}). Do not rely on this record: treat the package as suspect.`);
+    return summary('failed', `The ledger's checkpoint could not be verified in this browser (${loaded.reason}). Do not rely on this record: treat the package as suspect.`);
   }
-  if (!current()) return '';
-  const backend = await ed25519Backend();
+  const { key, checkpoint, backend } = loaded;
   facts($('checkpoint'), [
     ['Ledger', checkpoint.origin],
     ['Ledger key', `${key.name} · ${hex32(key.keyId)} (from this console's configuration)`, { class: 'mono' }],
     ['Tree size', String(checkpoint.size)],
     ['Root hash', base64Encode(checkpoint.rootHash), { class: 'mono' }],
     ['Signature', `valid, Ed25519 checked in this browser (${backend})`, { class: 'signature signature--ok', dataset: { checkpoint: 'verified', backend } }],
-    ['Witnesses', checkpoint.otherSignatures ? `${checkpoint.otherSignatures} cosignature(s), not checked` : undefined],
+    ['Witnesses', checkpoint.otherSignatures ? `${checkpoint.otherSignatures} cosignature(s): see the ledger page` : undefined],
     ['Published at', cfg.ledgerPublicUrl ? `${cfg.ledgerPublicUrl.replace(/\/+$/, '')}/checkpoint` : undefined, { class: 'mono' }],
   ]);
   steps.forEach((_, i) => setProof(i, 'pending', 'checking the inclusion proof…'));
 
   const outcomes = await Promise.all(
     steps.map(async (step) => {
-      try {
-        const res = await fetch(`ledger/proofs/inclusion?eventId=${encodeURIComponent(step.eventId)}&treeSize=${checkpoint.size}`, { cache: 'no-store' });
-        const answer = await res.json().catch(() => undefined);
-        if (!res.ok) return { ok: false, reason: `the ledger has no proof (${answer?.detail ?? `HTTP ${res.status}`})` };
-        return await checkStepProof(step, checkpoint, answer);
-      } catch {
-        return { ok: false, reason: 'the proof could not be fetched' };
-      }
+      const { answer, reason } = await inclusionProof(step.eventId, checkpoint);
+      return answer === undefined ? { ok: false, reason } : checkStepProof(step, checkpoint, answer);
     }),
   );
   if (!current()) return '';
@@ -347,7 +292,8 @@ async function verifyInBrowser(result, current) {
     o.ok ? setProof(i, 'verified', `✔ proof verified in this browser (leaf ${o.leafIndex} of ${checkpoint.size})`) : setProof(i, 'failed', `✖ proof NOT verified: ${o.reason}`),
   );
   const failed = outcomes.filter((o) => !o.ok).length;
-  if (!steps.length) return summary('verified', `The ledger's checkpoint (tree size ${checkpoint.size}) is validly signed; there is no custody step to prove.`);
+  if (!steps.length)
+    return summary('verified', `The ledger's checkpoint (tree size ${checkpoint.size}) is validly signed; there is no custody step ${result.hiddenSteps > 0 ? 'shown to you ' : ''}to prove.`);
   if (!failed)
     return summary('verified', `All ${steps.length} custody ${steps.length === 1 ? 'step is' : 'steps are'} proven in the ledger's signed checkpoint of tree size ${checkpoint.size}.`);
   return summary('failed', `${failed} of ${steps.length} custody steps could not be proven in the ledger's signed checkpoint. Do not rely on this record: treat the package as suspect.`);

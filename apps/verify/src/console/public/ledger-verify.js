@@ -10,6 +10,9 @@ import { ed25519Verify } from './ed25519.js';
 
 export const HASH_SIZE = 32;
 export const ED25519_NOTE = 0x01;
+/** Key type of witness cosignatures (c2sp.org/tlog-cosignature, cosignature/v1). */
+export const COSIGNATURE_V1 = 0x04;
+const COSIGNATURE_TIMESTAMP = 8;
 const MAX_NOTE_BYTES = 1 << 20;
 const MAX_SIGNATURES = 100;
 const SIGNATURE_PREFIX = '\u2014 ';
@@ -204,7 +207,7 @@ export async function openNote(noteBytes, key) {
   const text = message.slice(0, split + 1);
   const textBytes = encoder.encode(text);
   let verified = 0;
-  const others = new Set();
+  const others = new Map();
   for (const line of lines) {
     if (!line.startsWith(SIGNATURE_PREFIX)) malformed('a signature line starts with an em dash and a space');
     const rest = line.slice(SIGNATURE_PREFIX.length);
@@ -214,7 +217,7 @@ export async function openNote(noteBytes, key) {
     if (!isValidKeyName(name) || raw === undefined || raw.length < 5) malformed('expected — <key name> <base64 of a key ID and a signature>');
     const id = new DataView(raw.buffer, raw.byteOffset, 4).getUint32(0);
     if (name !== key.name || id !== key.keyId) {
-      others.add(line);
+      if (!others.has(line)) others.set(line, { line, name, keyId: id, signature: raw.subarray(4) });
       continue;
     }
     if (!(await ed25519Verify(key.publicKey, textBytes, raw.subarray(4))))
@@ -222,7 +225,8 @@ export async function openNote(noteBytes, key) {
     verified++;
   }
   if (verified === 0) throw new VerificationError('UNVERIFIED', `no signature by the ledger key ${key.name}+${hex32(key.keyId)}`);
-  return { text, otherSignatures: others.size };
+  // The lines of other keys (witnesses), unverified: verifyCosignature checks one with its witness's key.
+  return { text, otherSignatures: others.size, cosignatures: [...others.values()] };
 }
 
 /** Parses a checkpoint note text strictly (docs/checkpoint-format.md section 3). Throws MALFORMED_CHECKPOINT. */
@@ -249,7 +253,36 @@ export async function openCheckpoint(noteBytes, key) {
   const checkpoint = parseCheckpoint(note.text);
   if (checkpoint.origin !== key.name)
     throw new VerificationError('WRONG_ORIGIN', `checkpoint origin ${JSON.stringify(checkpoint.origin)} is not ${JSON.stringify(key.name)}`);
-  return { ...checkpoint, otherSignatures: note.otherSignatures };
+  return { ...checkpoint, text: note.text, otherSignatures: note.otherSignatures, cosignatures: note.cosignatures };
+}
+
+/**
+ * The time (POSIX seconds) a cosignature/v1 signature line claims, unverified; undefined if the signature is not
+ * an 8-byte timestamp and a 64-byte signature, or the time is not below 2^53.
+ */
+export function cosignatureTime(cosignature) {
+  const sig = cosignature?.signature;
+  if (!(sig instanceof Uint8Array) || sig.length !== COSIGNATURE_TIMESTAMP + 64) return undefined;
+  const view = new DataView(sig.buffer, sig.byteOffset, COSIGNATURE_TIMESTAMP);
+  const time = view.getUint32(0) * TWO_32 + view.getUint32(4);
+  return Number.isSafeInteger(time) ? time : undefined;
+}
+
+/**
+ * Checks a witness's cosignature (one of openCheckpoint's `cosignatures`) of the checkpoint with the witness's
+ * 32-byte Ed25519 public key: the key ID of (name, type 0x04, key) must be the line's, and the signature must cover
+ * "cosignature/v1\ntime <t>\n" and the checkpoint text (c2sp.org/tlog-cosignature).
+ * Returns { ok: true, time } or { ok: false, reason }.
+ */
+export async function verifyCosignature(checkpoint, cosignature, publicKey) {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) return { ok: false, reason: 'the witness key is not a 32-byte Ed25519 key' };
+  if ((await keyId(cosignature.name, COSIGNATURE_V1, publicKey)) !== cosignature.keyId)
+    return { ok: false, reason: "the key ID does not match the witness's registered key" };
+  const time = cosignatureTime(cosignature);
+  if (time === undefined) return { ok: false, reason: 'not a cosignature/v1 signature' };
+  const message = concatBytes(encoder.encode(`cosignature/v1\ntime ${time}\n`), encoder.encode(checkpoint.text));
+  if (!(await ed25519Verify(publicKey, message, cosignature.signature.subarray(COSIGNATURE_TIMESTAMP)))) return { ok: false, reason: 'the signature does not verify' };
+  return { ok: true, time };
 }
 
 function malformed(message) {
@@ -260,13 +293,11 @@ function malformed(message) {
 // One custody step against a verified checkpoint
 
 /**
- * Checks the ledger's inclusion proof answer (GET /proofs/inclusion, docs/ledger-formats.md section 7.2) for one step
- * the verify app reported: the leaf hash recomputed from the leaf data, the proof leading to the signed root, and
- * the leaf being the step's event (event hash ID, event time, signer and record time as the log holds them).
- * Returns { ok: true, leafIndex } or { ok: false, reason }.
+ * Checks the ledger's inclusion proof answer (GET /proofs/inclusion, docs/ledger-formats.md section 7.2) against a
+ * verified checkpoint: the leaf hash recomputed from the leaf data and the proof leading to the signed root.
+ * Returns { ok: true, leafIndex, leafHash, leafData } or { ok: false, reason }.
  */
-export async function checkStepProof(step, checkpoint, answer) {
-  const fail = (reason) => ({ ok: false, reason });
+export async function checkInclusion(checkpoint, answer) {
   if (!answer || typeof answer !== 'object') return fail('the ledger sent no proof');
   if (answer.treeSize !== checkpoint.size) return fail(`the proof is for tree size ${answer.treeSize}, not the signed ${checkpoint.size}`);
   const leafData = base64Decode(answer.leafData);
@@ -275,18 +306,52 @@ export async function checkStepProof(step, checkpoint, answer) {
   const leafHash = await hashLeaf(leafData);
   if (!(await verifyInclusion(leafHash, answer.leafIndex, checkpoint.size, proof, checkpoint.rootHash)))
     return fail('the inclusion proof does not lead to the signed root hash');
-  let leaf;
+  return { ok: true, leafIndex: answer.leafIndex, leafHash, leafData };
+}
+
+/** The logged leaf record (JSON), or undefined. */
+function parseLeaf(leafData) {
   try {
-    leaf = JSON.parse(decodeUtf8(leafData) ?? '');
+    const leaf = JSON.parse(decodeUtf8(leafData) ?? '');
+    return leaf && typeof leaf === 'object' ? leaf : undefined;
   } catch {
-    return fail('the logged leaf is not JSON');
+    return undefined;
   }
+}
+
+/**
+ * Checks the inclusion proof of one step the verify app reported (checkInclusion), and that the proven leaf is the
+ * step's event (event hash ID, event time, signer and record time as the log holds them).
+ * Returns { ok: true, leafIndex, leafHash } or { ok: false, reason }.
+ */
+export async function checkStepProof(step, checkpoint, answer) {
+  const proven = await checkInclusion(checkpoint, answer);
+  if (!proven.ok) return proven;
+  const leaf = parseLeaf(proven.leafData);
+  if (!leaf) return fail('the logged leaf is not JSON');
   const mismatch = [
-    leaf?.eventId !== step.eventId && 'event hash ID',
-    leaf?.event?.eventTime !== step.eventTime && 'event time',
-    leaf?.recordTime !== step.recordTime && 'record time',
-    (leaf?.signer?.gln !== step.signer?.gln || leaf?.signer?.kid !== step.signer?.kid) && 'signer',
+    leaf.eventId !== step.eventId && 'event hash ID',
+    leaf.event?.eventTime !== step.eventTime && 'event time',
+    leaf.recordTime !== step.recordTime && 'record time',
+    (leaf.signer?.gln !== step.signer?.gln || leaf.signer?.kid !== step.signer?.kid) && 'signer',
   ].filter(Boolean);
   if (mismatch.length) return fail(`the logged leaf differs from the step shown (${mismatch.join(', ')})`);
-  return { ok: true, leafIndex: answer.leafIndex, leafHash };
+  return { ok: true, leafIndex: proven.leafIndex, leafHash: proven.leafHash };
+}
+
+/**
+ * Checks the inclusion proof of the event with hash ID `eventId` (checkInclusion), and that the proven leaf is
+ * that event. Returns { ok: true, leafIndex, leafHash, leaf } (the logged record) or { ok: false, reason }.
+ */
+export async function checkEventProof(eventId, checkpoint, answer) {
+  const proven = await checkInclusion(checkpoint, answer);
+  if (!proven.ok) return proven;
+  const leaf = parseLeaf(proven.leafData);
+  if (!leaf) return fail('the logged leaf is not JSON');
+  if (leaf.eventId !== eventId) return fail(`the proven leaf is another event (${String(leaf.eventId ?? leaf.entryId ?? 'no event ID')})`);
+  return { ok: true, leafIndex: proven.leafIndex, leafHash: proven.leafHash, leaf };
+}
+
+function fail(reason) {
+  return { ok: false, reason };
 }
