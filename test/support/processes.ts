@@ -10,8 +10,9 @@ export class AppProcess {
   private output = '';
 
   constructor(
-    readonly app: 'ingest' | 'ledger' | 'verify',
+    readonly app: 'ingest' | 'ledger' | 'verify' | 'embedded',
     private readonly env: Record<string, string> = {},
+    private readonly args: string[] = [],
   ) {}
 
   get pid(): number | undefined {
@@ -22,7 +23,7 @@ export class AppProcess {
     const main = resolve(ROOT, 'dist/apps', this.app, 'src/main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first (npm test does)`);
     this.output = '';
-    this.child = spawn(process.execPath, [main], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [main, ...this.args], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20000));
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);

@@ -14,6 +14,8 @@ export const commonConfigSchema = {
     .default('127.0.0.1:9092')
     .messages({ 'string.pattern.base': 'KAFKA_BROKERS must be host:port[,host:port...]' }),
   KAFKA_CLIENT_ID: Joi.string().default('dscsa-trace'),
+  /** kafka, or embedded: a durable log in PostgreSQL, for the single-process mode (npm start without KAFKA_BROKERS). */
+  EVENT_LOG: Joi.string().valid('kafka', 'embedded').default('kafka'),
   KAFKA_TOPIC_EVENTS: Joi.string().default(DEFAULT_TOPICS.events),
   KAFKA_TOPIC_DEAD_LETTER: Joi.string().default(DEFAULT_TOPICS.deadLetter),
   /** Reads of custody data the verify app records, on their way into the ledger's log. */

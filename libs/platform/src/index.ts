@@ -6,3 +6,4 @@ export * from './health.controller';
 export * from './modules';
 export * from './problem.filter';
 export * from './dev-secret';
+export * from './event-log';

@@ -5,6 +5,7 @@ import type { ObjectSchema } from 'joi';
 import type { EntitySchema, MixedList } from 'typeorm';
 import { validateConfig } from './config';
 import { initializeSchemaDataSource, schemaDataSourceOptions } from './database';
+import { EmbeddedLog1763781700000 } from './event-log';
 
 /** Process environment, validated against the app's schema at start-up; a bad value stops the app. */
 export function configModule(schema: ObjectSchema): Promise<DynamicModule> {
@@ -27,7 +28,8 @@ export function databaseModule(opts: {
         applicationName: `dscsa-${opts.app}`,
         schema: opts.schema,
         entities: opts.entities,
-        migrations: opts.migrations,
+        // the embedded log's tables exist only in embedded mode; each app may create them, whichever starts first
+        migrations: config.getOrThrow('EVENT_LOG') === 'embedded' ? [EmbeddedLog1763781700000, ...(opts.migrations as Function[])] : opts.migrations,
       }),
     dataSourceFactory: async (options) => initializeSchemaDataSource(options!),
   });

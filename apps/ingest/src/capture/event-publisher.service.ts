@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { randomUUID } from 'node:crypto';
-import { Message, Partitioners, Producer } from 'kafkajs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { CapturedEvent, encodeCapturedEvent } from '@app/epcis';
-import { createKafka, ProblemException } from '@app/platform';
+import { createLogProducer, LogMessage, LogProducer, ProblemException } from '@app/platform';
 
 export interface Publication {
   key: string;
@@ -19,55 +19,41 @@ export interface Publication {
 @Injectable()
 export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EventPublisher.name);
-  private readonly producer: Producer;
-  private readonly transactional: Producer;
-  /** kafkajs runs one transaction at a time per producer: documents queue here. */
-  private transactionQueue: Promise<unknown> = Promise.resolve();
-  private connected = false;
+  private readonly log: LogProducer;
   private readonly timeoutMs: number;
   private readonly topic: string;
 
-  constructor(config: ConfigService) {
+  constructor(config: ConfigService, @InjectDataSource() db: DataSource) {
     this.timeoutMs = config.getOrThrow<number>('INGEST_PUBLISH_TIMEOUT_MS');
     this.topic = config.getOrThrow('KAFKA_TOPIC_EVENTS');
-    const kafka = createKafka(config.getOrThrow('KAFKA_BROKERS'), `${config.getOrThrow('KAFKA_CLIENT_ID')}-ingest`);
-    const common = { idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner };
-    this.producer = kafka.producer({ ...common, maxInFlightRequests: 5 });
-    this.transactional = kafka.producer({ ...common, maxInFlightRequests: 1, transactionalId: `dscsa-ingest-${randomUUID()}` });
-    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+    this.log = createLogProducer({
+      kind: config.getOrThrow('EVENT_LOG'),
+      brokers: config.getOrThrow('KAFKA_BROKERS'),
+      clientId: `${config.getOrThrow('KAFKA_CLIENT_ID')}-ingest`,
+      db,
+      transactional: true,
+    });
   }
 
   async onModuleInit(): Promise<void> {
-    await Promise.all([this.producer.connect(), this.transactional.connect()]);
+    await this.log.connect();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.producer.disconnect(), this.transactional.disconnect()]);
+    await this.log.disconnect();
   }
 
   isConnected(): boolean {
-    return this.connected;
+    return this.log.isConnected();
   }
 
   async publish(p: Publication): Promise<void> {
-    await this.withTimeout(this.producer.send({ topic: this.topic, acks: -1, messages: [message(p)] }), p.captured.eventId);
+    await this.withTimeout(this.log.send(this.topic, [message(p)]), p.captured.eventId);
   }
 
   /** All or nothing: the events of one capture document in one Kafka transaction. */
   async publishAll(ps: Publication[]): Promise<void> {
-    const run = this.transactionQueue.then(async () => {
-      const tx = await this.transactional.transaction();
-      try {
-        await tx.send({ topic: this.topic, acks: -1, messages: ps.map(message) });
-        await tx.commit();
-      } catch (e) {
-        await tx.abort().catch(() => undefined);
-        throw e;
-      }
-    });
-    this.transactionQueue = run.catch(() => undefined);
-    await this.withTimeout(run, `${ps.length} events`);
+    await this.withTimeout(this.log.sendAtomically(this.topic, ps.map(message)), `${ps.length} events`);
   }
 
   /**
@@ -92,6 +78,6 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-function message({ key, captured }: Publication): Message {
+function message({ key, captured }: Publication): LogMessage {
   return { key, value: encodeCapturedEvent(captured), headers: { 'event-id': captured.eventId, signer: captured.signer.gln } };
 }

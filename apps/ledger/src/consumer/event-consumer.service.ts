@@ -1,8 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { decodeCapturedEvent, summarizeEvent } from '@app/epcis';
-import { createKafka } from '@app/platform';
+import { createKafka, createLogProducer, EMBEDDED_PARTITION, EmbeddedLog, EventLogKind, LogProducer } from '@app/platform';
 import { decodeAccessMessage } from '@app/ledger-store';
 import { Consumed, LogWriter } from '../log/log-writer.service';
 import { LeaseLost, WriterLease } from '../log/writer-lease.service';
@@ -16,12 +18,14 @@ import { LeaseLost, WriterLease } from '../log/writer-lease.service';
 export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EventConsumer.name);
   private readonly kafka: Kafka;
-  private readonly deadLetters: Producer;
+  private readonly deadLetters: LogProducer;
+  private readonly kind: EventLogKind;
+  private readonly embedded: EmbeddedLog;
   private readonly blockMax: { events: number; bytes: number; waitMs: number };
   private readonly groupId: string;
   private readonly sessionTimeout: number;
   private readonly topics: { events: string; access: string; deadLetter: string };
-  private consumer?: Consumer;
+  private consumer?: { disconnect(): Promise<void> };
   private connected = false;
   private stopped = false;
   private leaseLost?: () => void;
@@ -30,8 +34,11 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     config: ConfigService,
     private readonly writer: LogWriter,
     private readonly lease: WriterLease,
+    @InjectDataSource() db: DataSource,
   ) {
+    this.kind = config.getOrThrow('EVENT_LOG');
     this.kafka = createKafka(config.getOrThrow('KAFKA_BROKERS'), `${config.getOrThrow('KAFKA_CLIENT_ID')}-ledger`);
+    this.embedded = new EmbeddedLog(db);
     this.blockMax = {
       events: config.getOrThrow<number>('LEDGER_BLOCK_MAX_EVENTS'),
       bytes: config.getOrThrow<number>('LEDGER_BLOCK_MAX_BYTES'),
@@ -44,7 +51,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
       access: config.getOrThrow('KAFKA_TOPIC_ACCESS'),
       deadLetter: config.getOrThrow('KAFKA_TOPIC_DEAD_LETTER'),
     };
-    this.deadLetters = this.kafka.producer({ idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.deadLetters = createLogProducer({ kind: this.kind, brokers: config.getOrThrow('KAFKA_BROKERS'), clientId: `${config.getOrThrow('KAFKA_CLIENT_ID')}-ledger`, db });
   }
 
   onApplicationBootstrap(): void {
@@ -70,7 +77,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     while (!this.stopped) {
       await this.lease.acquire();
       const lost = new Promise<void>((resolve) => (this.leaseLost = resolve));
-      this.consumer = await this.join();
+      this.consumer = this.kind === 'embedded' ? this.followEmbedded() : await this.join();
       await lost;
       this.logger.warn('writer lease lost; leaving the consumer group');
       await this.consumer.disconnect();
@@ -92,7 +99,7 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => void this.resumeFromLog(consumer, payload.memberAssignment));
     await consumer.connect();
     await consumer.subscribe({ topics: [this.topics.events, this.topics.access], fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.consume(p) });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.consume(consumer, p) });
     return consumer;
   }
 
@@ -107,24 +114,78 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private async consume({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    for (const chunk of blocksOf(batch.messages, this.blockMax.events, this.blockMax.bytes)) {
-      if (!isRunning() || isStale()) return;
-      const events = await this.decode(batch.topic, batch.partition, chunk);
+  private async consume(consumer: Consumer, { batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    await this.appendBlocks(batch.topic, batch.partition, batch.messages, {
+      running: () => isRunning() && !isStale(),
+      committed: async (last, next) => {
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        resolveOffset(last);
+        // kafkajs heartbeats only between batches on its own; a long batch must do it between blocks.
+        await heartbeat();
+      },
+    });
+  }
+
+  /**
+   * Cuts fetched messages into blocks and appends each in its own transaction; `committed` runs after each,
+   * with the block's last offset and the offset to resume from.
+   */
+  private async appendBlocks(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    hooks: { running(): boolean; committed(last: string, next: string): Promise<void> },
+  ): Promise<void> {
+    for (const chunk of blocksOf(messages, this.blockMax.events, this.blockMax.bytes)) {
+      if (!hooks.running()) return;
+      const events = await this.decode(topic, partition, chunk);
       const last = chunk[chunk.length - 1].offset;
       const next = (BigInt(last) + 1n).toString();
       try {
-        const result = await this.writer.append(events, { topic: batch.topic, partition: batch.partition, offset: next });
-        if (result.duplicates) this.logger.warn(`skipped ${result.duplicates} redelivered event(s) on ${batch.topic}/${batch.partition}`);
+        const result = await this.writer.append(events, { topic, partition, offset: next });
+        if (result.duplicates) this.logger.warn(`skipped ${result.duplicates} redelivered event(s) on ${topic}/${partition}`);
       } catch (e) {
         if (e instanceof LeaseLost) this.leaseLost?.();
         throw e;
       }
-      await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
-      resolveOffset(last);
-      // kafkajs heartbeats only between batches on its own; a long batch must do it between blocks.
-      await heartbeat();
+      await hooks.committed(last, next);
     }
+  }
+
+  /**
+   * The embedded log (single-process mode): one partition per topic, read from the offsets stored with the
+   * last block, woken as soon as something is appended in this process.
+   */
+  private followEmbedded(): { disconnect(): Promise<void> } {
+    let stopped = false;
+    const topics = [this.topics.events, this.topics.access];
+    const loop = (async () => {
+      const next = new Map<string, string>();
+      for (const topic of topics) next.set(topic, (await this.writer.storedOffsets(topic)).get(EMBEDDED_PARTITION) ?? '0');
+      this.connected = true;
+      while (!stopped && !this.stopped) {
+        let read = 0;
+        for (const topic of topics) {
+          const messages = await this.embedded.read(topic, next.get(topic)!, this.blockMax.events * 4);
+          read += messages.length;
+          await this.appendBlocks(topic, EMBEDDED_PARTITION, messages as KafkaMessage[], {
+            running: () => !stopped && !this.stopped,
+            committed: async (_, offset) => void next.set(topic, offset),
+          });
+        }
+        if (!read) await Promise.race(topics.map((t) => EmbeddedLog.waitForAppend(t, this.blockMax.waitMs)));
+      }
+    })().catch((e: Error) => {
+      this.logger.error(`embedded log reader stopped: ${e.message}`);
+      this.leaseLost?.();
+    });
+    return {
+      disconnect: async () => {
+        stopped = true;
+        this.connected = false;
+        await loop;
+      },
+    };
   }
 
   /**
@@ -144,15 +205,21 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
       } catch (e) {
         this.logger.error(`dead-lettering ${topic}/${partition}@${m.offset}: ${(e as Error).message}`);
         await this.writer.recordDeadLetter({ topic, partition, offset: m.offset, reason: (e as Error).message, value: m.value });
-        await this.deadLetters.send({
-          topic: this.topics.deadLetter,
-          acks: -1,
-          messages: [{ key: m.key, value: m.value, headers: { ...m.headers, 'dlq-reason': (e as Error).message, 'dlq-source': `${topic}/${partition}@${m.offset}` } }],
-        });
+        await this.deadLetters.send(this.topics.deadLetter, [
+          {
+            key: m.key,
+            value: m.value ?? Buffer.alloc(0),
+            headers: { ...stringHeaders(m.headers), 'dlq-reason': (e as Error).message, 'dlq-source': `${topic}/${partition}@${m.offset}` },
+          },
+        ]);
       }
     }
     return events;
   }
+}
+
+function stringHeaders(headers: KafkaMessage['headers']): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
 }
 
 /** Cuts a fetched batch into blocks of at most `maxEvents` messages and `maxBytes` of message values. */

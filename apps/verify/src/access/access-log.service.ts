@@ -2,10 +2,9 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Partitioners, Producer } from 'kafkajs';
 import type { Request } from 'express';
 import { AccessEntry, AccessMessage } from '@app/ledger-store';
-import { createKafka } from '@app/platform';
+import { createLogProducer, LogProducer } from '@app/platform';
 
 export type AccessRecord = Omit<AccessEntry, 'at' | 'detail'> & { detail?: Record<string, unknown> };
 
@@ -54,13 +53,14 @@ const BATCH = 500;
 /**
  * An outbox relay: access-log rows go to the ledger through the access topic, oldest first, and are marked
  * published once Kafka has them from all in-sync replicas. Reads never wait for Kafka, and entries written while
- * Kafka is down are sent when it is back; an entry sent twice (a crash between send and mark) is logged once,
- * by its entry ID. The client address stays in PostgreSQL: the permanent log holds no personal data beyond the GLN.
+ * Kafka is down are sent when it is back. An entry sent twice (a crash between send and mark, or two verify
+ * instances sending the same rows) is logged once, by its entry ID; no transaction is held open across the send.
+ * The client address stays in PostgreSQL: the permanent log holds no personal data beyond the GLN.
  */
 @Injectable()
 export class AccessLogRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AccessLogRelay');
-  private readonly producer: Producer;
+  private readonly producer: LogProducer;
   private readonly topic: string;
   private readonly intervalMs: number;
   private timer?: NodeJS.Timeout;
@@ -73,8 +73,12 @@ export class AccessLogRelay implements OnApplicationBootstrap, OnApplicationShut
   ) {
     this.topic = config.getOrThrow('KAFKA_TOPIC_ACCESS');
     this.intervalMs = config.getOrThrow<number>('ACCESS_LOG_RELAY_INTERVAL_MS');
-    const kafka = createKafka(config.getOrThrow('KAFKA_BROKERS'), `${config.getOrThrow('KAFKA_CLIENT_ID')}-verify`);
-    this.producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = createLogProducer({
+      kind: config.getOrThrow('EVENT_LOG'),
+      brokers: config.getOrThrow('KAFKA_BROKERS'),
+      clientId: `${config.getOrThrow('KAFKA_CLIENT_ID')}-verify`,
+      db,
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -109,22 +113,18 @@ export class AccessLogRelay implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async publishBatch(): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      // SKIP LOCKED: several verify instances share the outbox without sending the same rows at once.
-      const rows = (await tx.query(
-        `SELECT id, entry_id, at, actor, action, subject, gtin, outcome, detail FROM verify.access_log
-         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [BATCH],
-      )) as AccessLogRow[];
-      if (!rows.length) return 0;
-      await this.producer.send({
-        topic: this.topic,
-        acks: -1,
-        messages: rows.map((r) => ({ key: r.entry_id, value: JSON.stringify(accessMessage(r)) })),
-      });
-      await tx.query('UPDATE verify.access_log SET published_at = now() WHERE id = ANY($1)', [rows.map((r) => r.id)]);
-      return rows.length;
-    });
+    const rows = (await this.db.query(
+      `SELECT id, entry_id, at, actor, action, subject, gtin, outcome, detail FROM verify.access_log
+       WHERE published_at IS NULL ORDER BY id LIMIT $1`,
+      [BATCH],
+    )) as AccessLogRow[];
+    if (!rows.length) return 0;
+    await this.producer.send(
+      this.topic,
+      rows.map((r) => ({ key: r.entry_id, value: JSON.stringify(accessMessage(r)) })),
+    );
+    await this.db.query('UPDATE verify.access_log SET published_at = now() WHERE id = ANY($1)', [rows.map((r) => r.id)]);
+    return rows.length;
   }
 }
 

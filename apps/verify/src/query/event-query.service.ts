@@ -56,15 +56,16 @@ export class EventQueryService {
     if (q.eventTimeTo) f.where.push(`r.event_time < ${f.bind(q.eventTimeTo)}`);
     if (q.after) f.where.push(`(r.event_time, r.seq) > (${f.bind(q.after.eventTime)}::timestamptz, ${f.bind(q.after.seq)})`);
     const rows = (await this.db.query(
-      `SELECT r.seq, r.event, r.event_time FROM ledger.event_record r
+      `SELECT r.seq, r.event_id, r.event, r.event_time FROM ledger.event_record r
        ${f.where.length ? `WHERE ${f.where.join(' AND ')}` : ''}
        ORDER BY r.event_time, r.seq LIMIT ${f.bind(q.perPage + 1)}`,
       f.params,
-    )) as { seq: string; event: JsonObject; event_time: Date }[];
+    )) as { seq: string; event_id: string; event: JsonObject; event_time: Date }[];
     const page = rows.slice(0, q.perPage);
     const last = page[page.length - 1];
     return {
-      events: page.map((r) => r.event),
+      // An event captured without an eventID is named by its CBV 2.0 hash ID, as GS1 recommends for eventID.
+      events: page.map((r) => (typeof r.event.eventID === 'string' ? r.event : { ...r.event, eventID: r.event_id })),
       nextPageToken: rows.length > q.perPage ? encodePageToken({ eventTime: last.event_time.toISOString(), seq: Number(last.seq) }) : undefined,
     };
   }

@@ -1,0 +1,2 @@
+export * from './embedded-log';
+export * from './log-producer';
