@@ -35,7 +35,7 @@ pg_answers() {
 if ! pg_answers; then
   case "$PGHOST" in 127.0.0.1|localhost|::1) ;; *) die "PostgreSQL does not answer on $PGHOST:$PGPORT (remote host; not starting anything)";; esac
   if ! command -v pg_ctlcluster >/dev/null || [[ ! -d /etc/postgresql ]]; then
-    die "PostgreSQL does not answer on $PGHOST:$PGPORT and pg_ctlcluster is not available to start it. Start PostgreSQL 15 yourself (or: docker compose -f docker/compose.yaml up -d postgres) and re-run."
+    die "PostgreSQL does not answer on $PGHOST:$PGPORT and pg_ctlcluster is not available to start it. Start PostgreSQL 15 yourself and re-run."
   fi
   started=0
   for version in $(ls /etc/postgresql); do

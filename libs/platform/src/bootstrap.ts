@@ -31,6 +31,8 @@ export async function createApp(module: Type<unknown>, spec: AppSpec): Promise<I
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  const trustProxy = app.get(ConfigService).get<string>('TRUST_PROXY');
+  if (trustProxy) app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
   const doc = new DocumentBuilder().setTitle(`DSCSA ${spec.name}`).setDescription(spec.description).addBearerAuth().build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
   return app;

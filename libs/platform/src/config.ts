@@ -20,6 +20,8 @@ export const commonConfigSchema = {
   KAFKA_TOPIC_DEAD_LETTER: Joi.string().default(DEFAULT_TOPICS.deadLetter),
   /** Reads of custody data the verify app records, on their way into the ledger's log. */
   KAFKA_TOPIC_ACCESS: Joi.string().default(DEFAULT_TOPICS.access),
+  /** Express "trust proxy": behind a reverse proxy, e.g. 1 (one hop) or "uniquelocal", so the access log records the client's address. */
+  TRUST_PROXY: Joi.string().optional(),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'log', 'debug', 'verbose').default('log'),
 };
 

@@ -6,7 +6,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthI
 export const KAFKA_CONNECTION = Symbol('KAFKA_CONNECTION');
 
 export interface KafkaConnection {
-  isConnected(): boolean;
+  isConnected(): boolean | Promise<boolean>;
 }
 
 /** /health: the database always, Kafka where the app uses it. Unhealthy answers are 503. */
@@ -28,9 +28,9 @@ export class HealthController {
       () => this.db.pingCheck('database', { timeout: 2000 }),
       ...(kafka
         ? [
-            () => {
+            async () => {
               const indicator = this.indicators.check('kafka');
-              return kafka.isConnected() ? indicator.up() : indicator.down({ message: 'not connected to Kafka' });
+              return (await kafka.isConnected()) ? indicator.up() : indicator.down({ message: 'Kafka is not reachable' });
             },
           ]
         : []),

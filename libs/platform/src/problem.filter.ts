@@ -47,11 +47,14 @@ export function toProblem(exception: unknown): Problem {
     const body = exception.getResponse();
     if (typeof body === 'object' && body !== null && 'type' in body) return { ...(body as Problem), status };
     const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+    // a failed health check (terminus) says which dependency is down: kept as `checks`
+    const checks = typeof body === 'object' && body !== null ? (body as { details?: unknown }).details : undefined;
     return {
       type: 'about:blank',
       title: STATUS_CODES[status] ?? 'Error',
       status,
       detail: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message),
+      ...(checks !== undefined && { checks }),
     };
   }
   // body-parser and other http-errors style errors carry their own 4xx status (bad JSON, too large, bad charset).

@@ -43,7 +43,7 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     await this.log.disconnect();
   }
 
-  isConnected(): boolean {
+  isConnected(): boolean | Promise<boolean> {
     return this.log.isConnected();
   }
 

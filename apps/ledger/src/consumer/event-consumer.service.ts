@@ -26,7 +26,6 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
   private readonly sessionTimeout: number;
   private readonly topics: { events: string; access: string; deadLetter: string };
   private consumer?: { disconnect(): Promise<void> };
-  private connected = false;
   private stopped = false;
   private leaseLost?: () => void;
 
@@ -67,8 +66,9 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     await this.deadLetters.disconnect();
   }
 
-  isConnected(): boolean {
-    return this.connected;
+  /** The log is reachable (Kafka: a broker answers); a standby ledger waiting for the lease is healthy too. */
+  isConnected(): boolean | Promise<boolean> {
+    return this.deadLetters.isConnected();
   }
 
   /** Take the lease, consume until it is lost, leave the group, and start over. */
@@ -93,8 +93,6 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
       maxWaitTimeInMs: this.blockMax.waitMs,
       readUncommitted: false,
     });
-    consumer.on(consumer.events.CONNECT, () => (this.connected = true));
-    consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
     consumer.on(consumer.events.CRASH, ({ payload }) => this.logger.error(`consumer crashed (restart: ${payload.restart}): ${payload.error.message}`));
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => void this.resumeFromLog(consumer, payload.memberAssignment));
     await consumer.connect();
@@ -162,7 +160,6 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     const loop = (async () => {
       const next = new Map<string, string>();
       for (const topic of topics) next.set(topic, (await this.writer.storedOffsets(topic)).get(EMBEDDED_PARTITION) ?? '0');
-      this.connected = true;
       while (!stopped && !this.stopped) {
         let read = 0;
         for (const topic of topics) {
@@ -182,7 +179,6 @@ export class EventConsumer implements OnApplicationBootstrap, OnApplicationShutd
     return {
       disconnect: async () => {
         stopped = true;
-        this.connected = false;
         await loop;
       },
     };

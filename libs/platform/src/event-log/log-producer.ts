@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { Message, Partitioners, Producer } from 'kafkajs';
 import { createKafka } from '../kafka';
 import { EmbeddedLog, LogDatabase, LogMessage } from './embedded-log';
@@ -7,7 +8,8 @@ import { EmbeddedLog, LogDatabase, LogMessage } from './embedded-log';
 export interface LogProducer {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
-  isConnected(): boolean;
+  /** Whether the log can take messages now (Kafka: a broker accepts connections), for /health. */
+  isConnected(): boolean | Promise<boolean>;
   /** Resolves once the log holds the messages durably (Kafka: acks from all in-sync replicas). */
   send(topic: string, messages: LogMessage[]): Promise<void>;
   /** All or nothing: a Kafka transaction, which read-committed consumers see whole or not at all. */
@@ -27,8 +29,13 @@ class KafkaLogProducer implements LogProducer {
   /** kafkajs runs one transaction at a time per producer: atomic sends queue here. */
   private transactionQueue: Promise<unknown> = Promise.resolve();
   private connected = false;
+  private probe?: { at: number; reachable: Promise<boolean> };
 
-  constructor(brokers: string, clientId: string, transactional: boolean) {
+  constructor(
+    private readonly brokers: string,
+    clientId: string,
+    transactional: boolean,
+  ) {
     const kafka = createKafka(brokers, clientId);
     const common = { idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner };
     this.producer = kafka.producer({ ...common, maxInFlightRequests: 5 });
@@ -45,8 +52,13 @@ class KafkaLogProducer implements LogProducer {
     await Promise.all([this.producer.disconnect(), this.transactional?.disconnect()]);
   }
 
-  isConnected(): boolean {
-    return this.connected;
+  /**
+   * kafkajs reports a producer connected until it is told to disconnect, broker down or not: the producer must
+   * have connected once, and a broker must accept a TCP connection now (checked at most every 2 s).
+   */
+  isConnected(): Promise<boolean> {
+    if (!this.probe || Date.now() - this.probe.at > PROBE_MS) this.probe = { at: Date.now(), reachable: anyReachable(this.brokers.split(',')) };
+    return this.probe.reachable.then((reachable) => reachable && this.connected);
   }
 
   async send(topic: string, messages: LogMessage[]): Promise<void> {
@@ -69,6 +81,26 @@ class KafkaLogProducer implements LogProducer {
     this.transactionQueue = run.catch(() => undefined);
     await run;
   }
+}
+
+const PROBE_MS = 2000;
+
+async function anyReachable(brokers: string[]): Promise<boolean> {
+  const results = await Promise.all(
+    brokers.map(
+      (broker) =>
+        new Promise<boolean>((resolve) => {
+          const [host, port] = [broker.slice(0, broker.lastIndexOf(':')), Number(broker.slice(broker.lastIndexOf(':') + 1))];
+          const socket = connect({ host, port, timeout: PROBE_MS });
+          const done = (ok: boolean) => {
+            socket.destroy();
+            resolve(ok);
+          };
+          socket.once('connect', () => done(true)).once('error', () => done(false)).once('timeout', () => done(false));
+        }),
+    ),
+  );
+  return results.some(Boolean);
 }
 
 /** Appends to the PostgreSQL-backed embedded log; every append is one database transaction. */
