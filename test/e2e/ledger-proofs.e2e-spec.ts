@@ -23,6 +23,7 @@ import { eventually, http, startStack, Stack } from '../support/stack';
 import { runCli } from '../support/cli';
 
 const GLN = '0614141000005';
+const withCheck = (body: string) => body + gs1CheckDigit(body);
 const fromB64 = (s: string) => Uint8Array.from(Buffer.from(s, 'base64'));
 const fromHex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 
@@ -185,6 +186,9 @@ describe('the ledger proves what it holds', () => {
     beforeAll(async () => {
       db = new Client({ connectionString: stack.databaseUrl });
       await db.connect();
+      // two reads at verify: two access entries join the log as leaves 6 and 7
+      for (const serial of ['P0', 'P1']) await http('GET', `${stack.verify}/scan?code=${encodeURIComponent(`01${withCheck('0061414112345')}21${serial}`)}`);
+      await eventually(async () => ((await db.query('SELECT count(*)::int AS n FROM ledger.access_record')).rows[0].n === 2 ? true : undefined));
     });
     afterAll(async () => {
       await db?.end();
@@ -193,9 +197,10 @@ describe('the ledger proves what it holds', () => {
     it('gives an untouched log a clean bill with counts', async () => {
       const report = await audit();
       expect(report.ok).toBe(true);
-      expect(report.counts).toMatchObject({ records: ids.length, signatures: ids.length, epcLinks: ids.length, checkpoints: report.counts.blocks });
+      expect(report.counts).toMatchObject({ records: ids.length, accessRecords: 2, signatures: ids.length, epcLinks: ids.length, checkpoints: report.counts.blocks });
+      expect(report.counts.partyLinks).toBe(ids.length); // each commissioning names its signer only
       expect(report.counts.blocks).toBeGreaterThanOrEqual(2);
-      expect(report.counts.treeNodes).toBe(4); // 6 leaves: perfect subtrees (1,0), (1,1), (1,2) and (2,0) above the leaves
+      expect(report.counts.treeNodes).toBe(7); // 8 leaves: 4 + 2 + 1 perfect subtrees above them
     });
 
     // Each tampering runs in a transaction the audit reads through, then is rolled back.
@@ -223,6 +228,13 @@ describe('the ledger proves what it holds', () => {
       ['checkpoint: deleted', `DELETE FROM ledger.checkpoint WHERE block_height = (SELECT block_height FROM ledger.event_record WHERE seq = $1)`],
       ['checkpoint: inserted', `INSERT INTO ledger.checkpoint SELECT tree_size + 1000 + $1, block_height + 1000, root_hash, note, created_at FROM ledger.checkpoint LIMIT 1`],
       ['epc_event: EPC index entry inserted', `INSERT INTO ledger.epc_event SELECT epc, seq, 'parent' FROM ledger.epc_event WHERE seq = $1`],
+      ['event_party: party index entry changed', `UPDATE ledger.event_party SET gln = '0614142000001' WHERE seq = $1`],
+      ['event_party: party index entries deleted', `DELETE FROM ledger.event_party WHERE seq = $1`],
+      ['event_party: party index entry inserted', `INSERT INTO ledger.event_party VALUES ('0614142000001', $1)`],
+      ['access_record: who read changed', `UPDATE ledger.access_record SET entry = jsonb_set(entry, '{actor}', '"0614142000001"') WHERE seq = (SELECT seq FROM ledger.access_record ORDER BY seq OFFSET $1 % 2 LIMIT 1)`],
+      ['access_record: what was answered changed', `UPDATE ledger.access_record SET entry = jsonb_set(entry, '{outcome}', '"ILLEGITIMATE"') WHERE seq = (SELECT seq FROM ledger.access_record ORDER BY seq OFFSET $1 % 2 LIMIT 1)`],
+      ['access_record: entry deleted', `DELETE FROM ledger.access_record WHERE seq = (SELECT seq FROM ledger.access_record ORDER BY seq OFFSET $1 % 2 LIMIT 1)`],
+      ['access_record: entry inserted', `INSERT INTO ledger.access_record SELECT seq + 100, gen_random_uuid(), entry, kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height FROM ledger.access_record ORDER BY seq OFFSET $1 % 2 LIMIT 1`],
     ];
 
     it.each(tamperings.flatMap(([what, sql]) => [0, 2, 4].map((seq) => [what, seq, sql] as const)))('finds %s (at seq %i)', async (_what, seq, sql) => {
