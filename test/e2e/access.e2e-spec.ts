@@ -3,9 +3,8 @@ import { generateKeyPair, signJson } from '@app/crypto';
 import { attachSignature, parseEpcisDocument } from '@app/epcis';
 import { gs1CheckDigit } from '@app/gs1';
 import { hashLeaf, verifyInclusion } from '@app/merkle';
-import { auditLog } from '@app/ledger-store';
 import { noteVerifier, openCheckpoint, parseVkey } from '@app/checkpoint';
-import { bearer, eventually, http, startStack, Stack } from '../support/stack';
+import { bearer, eventually, http, startStack, Stack, auditSnapshot } from '../support/stack';
 import { commissioningEvent, EPCIS_CONTEXT } from '../support/events';
 
 /**
@@ -243,13 +242,12 @@ describe('access control: role × endpoint × someone else’s data, and the acc
         expect(JSON.parse(Buffer.from(p.leafData, 'base64').toString())).toMatchObject({ kind: 'access', entryId });
         expect(verifyInclusion(hashLeaf(fromB64(p.leafData)), p.leafIndex, checkpoint.size, p.proof.map(fromB64), checkpoint.rootHash)).toBe(true);
       }
-      const query = async (sql: string, params: unknown[]) => (await db.query(sql, params)).rows;
-      const clean = await auditLog(query, { ledgerVkey: stack.ledgerVkey });
+      const clean = await auditSnapshot(db, stack.ledgerVkey);
       expect(clean).toMatchObject({ ok: true, counts: { records: 6, accessRecords: expect.any(Number) } });
       expect(clean.counts.accessRecords).toBeGreaterThanOrEqual(entries.length);
       // rewriting who read what is found
       await db.query(`UPDATE ledger.access_record SET entry = jsonb_set(entry, '{actor}', '"${MAKER}"') WHERE entry_id = $1`, [entries[1]]);
-      expect((await auditLog(query, { ledgerVkey: stack.ledgerVkey })).finding).toMatchObject({ table: 'access_record', problem: 'leaf hash does not match the record' });
+      expect((await auditSnapshot(db, stack.ledgerVkey)).finding).toMatchObject({ table: 'access_record', problem: 'leaf hash does not match the record' });
     } finally {
       await db.end();
     }

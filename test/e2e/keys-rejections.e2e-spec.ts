@@ -1,9 +1,8 @@
 import { Client } from 'pg';
 import { generateKeyPair, signJson } from '@app/crypto';
 import { attachSignature, SIGNATURE_MEMBER } from '@app/epcis';
-import { auditLog } from '@app/ledger-store';
 import { checkRegistryChain } from '@app/registry';
-import { eventually, http, startStack, Stack } from '../support/stack';
+import { eventually, http, startStack, Stack, auditSnapshot } from '../support/stack';
 
 const GLN = '0614141000005';
 const P256_N = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');
@@ -88,7 +87,7 @@ describe('key validity windows, revocation, rotation and the record of every ref
     await eventually(async () => ((await http('GET', `${stack.ledger}/blocks/latest`)).body?.treeSize === 4 ? true : undefined));
     const db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
-    const report = await auditLog(async (sql, params) => (await db.query(sql, params)).rows, { ledgerVkey: stack.ledgerVkey });
+    const report = await auditSnapshot(db, stack.ledgerVkey);
     await db.end();
     expect(report).toMatchObject({ ok: true, counts: { records: 4, signatures: 4 } });
   });

@@ -1,8 +1,7 @@
 import { Client } from 'pg';
 import { generateKeyPair, signDetached } from '@app/crypto';
 import { batchOf, eventHashId } from '@app/epcis';
-import { auditLog } from '@app/ledger-store';
-import { eventually, http, startStack, Stack } from '../support/stack';
+import { eventually, http, startStack, Stack, auditSnapshot } from '../support/stack';
 import { AppProcess } from '../support/processes';
 
 const GLN = '0614141000005';
@@ -89,7 +88,7 @@ describe('the ledger survives kill -9 mid-block, and two ledgers never both appe
     epochs.add(String((await holder()).epoch));
     expect(epochs.size).toBeGreaterThanOrEqual(3);
 
-    const report = await auditLog(async (sql, params) => (await db.query(sql, params)).rows, { ledgerVkey: stack.ledgerVkey });
+    const report = await auditSnapshot(db, stack.ledgerVkey);
     expect(report).toMatchObject({ ok: true, counts: { records: acknowledged.length, signatures: acknowledged.length } });
     expect(report.counts.checkpoints).toBe(report.counts.blocks);
   });

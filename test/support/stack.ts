@@ -3,6 +3,7 @@ import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { ED25519, formatSkey, formatVkey, generateSignerKey } from '@app/checkpoint';
+import { auditLog, type AuditReport } from '@app/ledger-store';
 
 /**
  * The three apps as Nest applications on real ports, against the real PostgreSQL and Kafka, each run
@@ -199,5 +200,18 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * The audit over one snapshot of the database, as `dscsa audit` runs it: blocks the ledger appends meanwhile
+ * (access entries keep arriving while a test reads) are not mistaken for tampering.
+ */
+export async function auditSnapshot(db: Client, ledgerVkey: string): Promise<AuditReport> {
+  await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    return await auditLog(async (sql, params) => (await db.query(sql, params)).rows, { ledgerVkey });
+  } finally {
+    await db.query('ROLLBACK');
   }
 }
