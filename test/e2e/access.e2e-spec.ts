@@ -23,13 +23,13 @@ const DATA_MATRIX = `]d201${GTIN}21SER1\u001d10LOT42\u001d17280630`;
 const party = (gln: string) => `https://id.gs1.org/417/${gln}`;
 const fromB64 = (s: string) => Uint8Array.from(Buffer.from(s, 'base64'));
 
-function move(bizStep: 'shipping' | 'receiving', from: string, to: string, at: string): Record<string, unknown> {
+function move(bizStep: 'shipping' | 'receiving', from: string, to: string, at: string, serial = 'SER1'): Record<string, unknown> {
   return {
     '@context': EPCIS_CONTEXT,
     type: 'ObjectEvent',
     eventTime: at,
     eventTimeZoneOffset: '+00:00',
-    epcList: ['urn:epc:id:sgtin:0614141.012345.SER1'],
+    epcList: [`urn:epc:id:sgtin:0614141.012345.${serial}`],
     action: 'OBSERVE',
     bizStep,
     disposition: bizStep === 'shipping' ? 'in_transit' : 'in_progress',
@@ -251,5 +251,21 @@ describe('access control: role × endpoint × someone else’s data, and the acc
     } finally {
       await db.end();
     }
+  });
+
+  it('refuses a shipment signed by a party it does not name, and flags one by a party that never held the package', async () => {
+    const submit = (gln: string, event: Record<string, unknown>) => http('POST', `${stack.ingest}/events`, signed(gln, event), as(gln));
+    expect((await submit(MAKER, commissioningEvent(['SER3'], 'LOT3'))).status).toBe(201);
+    const foreign = await submit(STRANGER, move('shipping', MAKER, WHOLESALER, '2026-11-06T09:00:00Z', 'SER3'));
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.type).toMatch(/not-a-trading-party$/);
+    // the stranger names itself as the owner that ships: it may sign that, and the custody rules catch it
+    expect((await submit(STRANGER, move('shipping', STRANGER, WHOLESALER, '2026-11-06T10:00:00Z', 'SER3'))).status).toBe(201);
+    const verdict = await eventually(async () => {
+      const r = await http('POST', `${stack.verify}/scan`, { code: `]d201${GTIN}21SER3\u001d10LOT3\u001d17280630` }, as('regulator'));
+      return r.body?.custodyPath?.length === 2 ? r.body : undefined;
+    });
+    expect(verdict.verdict).not.toBe('VERIFIED');
+    expect(verdict.reasons.map((r: { code: string }) => r.code)).toContain('CUSTODY_GAP_NOT_HOLDER');
   });
 });
