@@ -1,6 +1,5 @@
 import { INestApplication } from '@nestjs/common';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { COSIGNATURE_V1, cosign, formatSignatureLine, signerKey } from '@app/checkpoint';
@@ -10,6 +9,7 @@ import { gs1CheckDigit } from '@app/gs1';
 import { hashLeaf } from '@app/merkle';
 import { refInclusionProof } from '../../libs/merkle/src/testing/rfc9162-reference';
 import { bearer, eventually, http, startStack, Stack } from '../support/stack';
+import { freePort } from '../support/processes';
 
 /**
  * The web console in headless Chromium. The pharmacist's page: a pharmacy signs in with its partner credential, a
@@ -131,16 +131,6 @@ function custodyEvents(serials: string[]) {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** Until the ledger's checkpoint stops growing (the verify app appends an access-log entry for every read). */
 async function quietCheckpoint(ledgerUrl: string): Promise<string> {

@@ -1,12 +1,11 @@
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, signJson } from '@app/crypto';
 import { attachSignature } from '@app/epcis';
 import { gs1CheckDigit } from '@app/gs1';
 import { ED25519, formatSkey, formatVkey, generateSignerKey } from '@app/checkpoint';
-import { AppProcess } from '../support/processes';
+import { AppProcess, freePort } from '../support/processes';
 import { bearer, eventually, http } from '../support/stack';
 import { commissioningEvent } from '../support/events';
 
@@ -15,16 +14,6 @@ const MAKER = withCheck('061414100000');
 const REGULATOR = withCheck('061414199999');
 const GTIN = withCheck('0061414112345');
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 /**
  * The single-process mode `npm start` runs without Kafka or PostgreSQL: PGlite behind the pg wire protocol and the

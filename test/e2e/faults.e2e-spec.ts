@@ -1,11 +1,10 @@
 import { Client } from 'pg';
-import { createServer } from 'node:net';
 import { generateKeyPair, signDetached, signJson } from '@app/crypto';
 import { attachSignature, batchOf, eventHashId } from '@app/epcis';
 import { gs1CheckDigit } from '@app/gs1';
 import { verifyConsistency } from '@app/merkle';
 import { ED25519, formatSkey, formatVkey, generateSignerKey, noteVerifier, openCheckpoint, parseVkey } from '@app/checkpoint';
-import { AppProcess } from '../support/processes';
+import { AppProcess, freePort } from '../support/processes';
 import { PrivateKafka, PrivatePostgres } from '../support/private-infra';
 import { bearer, eventually, auditSnapshot } from '../support/stack';
 import { commissioningEvent, EPCIS_CONTEXT } from '../support/events';
@@ -19,16 +18,6 @@ const PG_PORT = 15433;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fromB64 = (s: string) => Uint8Array.from(Buffer.from(s, 'base64'));
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** A request that never hangs: a client gives up after `ms`, which the test counts as a hang. */
 async function call(url: string, init: RequestInit = {}, ms = 15_000): Promise<{ status: number; retryAfter: string | null; body: any }> {
