@@ -197,7 +197,7 @@ describe('the ledger proves what it holds', () => {
     it('gives an untouched log a clean bill with counts', async () => {
       const report = await audit();
       expect(report.ok).toBe(true);
-      expect(report.counts).toMatchObject({ records: ids.length, accessRecords: 2, signatures: ids.length, epcLinks: ids.length, checkpoints: report.counts.blocks });
+      expect(report.counts).toMatchObject({ records: ids.length, accessRecords: 2, items: ids.length, recalls: 0, signatures: ids.length, epcLinks: ids.length, checkpoints: report.counts.blocks });
       expect(report.counts.partyLinks).toBe(ids.length); // each commissioning names its signer only
       expect(report.counts.blocks).toBeGreaterThanOrEqual(2);
       expect(report.counts.treeNodes).toBe(7); // 8 leaves: 4 + 2 + 1 perfect subtrees above them
@@ -231,6 +231,11 @@ describe('the ledger proves what it holds', () => {
       ['event_party: party index entry changed', `UPDATE ledger.event_party SET gln = '0614142000001' WHERE seq = $1`],
       ['event_party: party index entries deleted', `DELETE FROM ledger.event_party WHERE seq = $1`],
       ['event_party: party index entry inserted', `INSERT INTO ledger.event_party VALUES ('0614142000001', $1)`],
+      ['item_state: lot changed', `UPDATE ledger.item_state SET lot = 'L-FORGED' WHERE commissioned_seq = $1`],
+      ['item_state: commission count changed (a clone hidden)', `UPDATE ledger.item_state SET commission_count = commission_count + 1 WHERE commissioned_seq = $1`],
+      ['item_state: item deleted (hidden from recall reports)', `DELETE FROM ledger.item_state WHERE commissioned_seq = $1`],
+      ['item_state: item inserted', `INSERT INTO ledger.item_state SELECT epc || 'X', gtin, serial || 'X', lot, expiry, commissioned_seq, commission_count, last_seq FROM ledger.item_state WHERE commissioned_seq = $1`],
+      ['recall: recalled lot inserted', `INSERT INTO ledger.recall VALUES ('00614141123452', 'LOT-' || $1::int, $1::bigint)`],
       ['access_record: who read changed', `UPDATE ledger.access_record SET entry = jsonb_set(entry, '{actor}', '"0614142000001"') WHERE seq = (SELECT seq FROM ledger.access_record ORDER BY seq OFFSET $1 % 2 LIMIT 1)`],
       ['access_record: what was answered changed', `UPDATE ledger.access_record SET entry = jsonb_set(entry, '{outcome}', '"ILLEGITIMATE"') WHERE seq = (SELECT seq FROM ledger.access_record ORDER BY seq OFFSET $1 % 2 LIMIT 1)`],
       ['access_record: entry deleted', `DELETE FROM ledger.access_record WHERE seq = (SELECT seq FROM ledger.access_record ORDER BY seq OFFSET $1 % 2 LIMIT 1)`],

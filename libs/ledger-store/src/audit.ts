@@ -1,14 +1,15 @@
 import type { JwkInput } from '@app/crypto';
-import { namedParties, summarizeEvent } from '@app/epcis';
+import { summarizeEvent } from '@app/epcis';
 import { bytesEqual, CompactRange, hashLeaf, type Node } from '@app/merkle';
 import { CheckpointError, noteVerifier, openCheckpoint, parseVkey, type Verifier } from '@app/checkpoint';
 import { blockHash, BlockRow, GENESIS_PREV_HASH, leafBytes, leafRecordOf, LeafRecord, RECORD_COLUMNS, recordSignatureProblem, RecordRow } from './formats';
 import type { Query } from './node-reader';
 import { ACCESS_COLUMNS, accessLeafBytes, accessLeafOf, type AccessRow } from './access';
+import { epcLinksOf, foldItemStates, partyLinksOf, recallsOf, type ItemState } from './projections';
 
 /** The first inconsistency found: where it is and what is wrong. */
 export interface AuditFinding {
-  table: 'event_record' | 'access_record' | 'block' | 'tree_node' | 'epc_event' | 'event_party' | 'checkpoint';
+  table: 'event_record' | 'access_record' | 'block' | 'tree_node' | 'epc_event' | 'event_party' | 'recall' | 'item_state' | 'checkpoint';
   /** Primary key of the offending row, or of the row that should be there. */
   key: string;
   block?: number;
@@ -18,7 +19,18 @@ export interface AuditFinding {
 export interface AuditReport {
   ok: boolean;
   finding?: AuditFinding;
-  counts: { records: number; accessRecords: number; blocks: number; treeNodes: number; epcLinks: number; partyLinks: number; signatures: number; checkpoints: number };
+  counts: {
+    records: number;
+    accessRecords: number;
+    blocks: number;
+    treeNodes: number;
+    epcLinks: number;
+    partyLinks: number;
+    recalls: number;
+    items: number;
+    signatures: number;
+    checkpoints: number;
+  };
   seconds: number;
 }
 
@@ -52,14 +64,15 @@ const fail = (finding: AuditFinding): never => {
 
 /**
  * Recomputes the log from PostgreSQL alone: every leaf hash from its record's columns, every Merkle
- * node, every block root, frontier and hash chain, the per-EPC and per-party indexes, every access
- * record, and every partner signature.
+ * node, every block root, frontier and hash chain, every access record, every partner signature, and the
+ * projections (per-EPC and per-party indexes, recalled lots, item states; projections.ts).
  * Any changed, deleted or inserted row makes one of these disagree; the first disagreement is reported.
  */
 export async function auditLog(query: Query, options: AuditOptions = {}): Promise<AuditReport> {
   const started = process.hrtime.bigint();
   const chunk = options.chunk ?? 5000;
-  const counts = { records: 0, accessRecords: 0, blocks: 0, treeNodes: 0, epcLinks: 0, partyLinks: 0, signatures: 0, checkpoints: 0 };
+  const counts = { records: 0, accessRecords: 0, blocks: 0, treeNodes: 0, epcLinks: 0, partyLinks: 0, recalls: 0, items: 0, signatures: 0, checkpoints: 0 };
+  const items = new Map<string, ItemState>();
   const keys = options.signatures === false ? undefined : await loadKeys(query);
   const ledger = options.ledgerVkey ? noteVerifier(parseVkey(options.ledgerVkey)) : undefined;
   try {
@@ -80,6 +93,7 @@ export async function auditLog(query: Query, options: AuditOptions = {}): Promis
       const nodes: Node[] = [];
       const links = new Set<string>();
       const parties = new Set<string>();
+      const recalls = new Set<string>();
       for (const leaf of leaves) {
         const row = leaf.row;
         const seq = Number(row.seq);
@@ -96,9 +110,11 @@ export async function auditLog(query: Query, options: AuditOptions = {}): Promis
             verifySignature(leaf.row, record, keys, blockIndex);
             counts.signatures++;
           }
-          const summary = summarizeEvent(leaf.row.event);
-          for (const { epc, role } of summary.epcs) links.add(`${epc}\u0000${seq}\u0000${role}`);
-          for (const gln of namedParties(leaf.row.signer_gln, summary)) parties.add(`${gln}\u0000${seq}`);
+          const event = { seq, summary: summarizeEvent(leaf.row.event), signerGln: leaf.row.signer_gln };
+          for (const l of epcLinksOf(event)) links.add([l.epc, l.seq, l.role].join('\u0000'));
+          for (const p of partyLinksOf(event)) parties.add([p.gln, p.seq].join('\u0000'));
+          for (const r of recallsOf(event)) recalls.add([r.gtin, r.lot ?? '', r.seq].join('\u0000'));
+          foldItemStates(items, event);
           counts.records++;
         } else {
           leafHash = hashLeaf(accessLeafBytes(accessLeafOf(leaf.row)));
@@ -119,12 +135,14 @@ export async function auditLog(query: Query, options: AuditOptions = {}): Promis
       await checkNodes(query, nodes);
       counts.epcLinks += await checkIndex(query, EPC_INDEX, next, next + chunk, links);
       counts.partyLinks += await checkIndex(query, PARTY_INDEX, next, next + chunk, parties);
+      counts.recalls += await checkIndex(query, RECALL_INDEX, next, next + chunk, recalls);
     }
     if (blockIndex !== blocks.length) fail({ table: 'block', key: `height=${blockIndex}`, block: blockIndex, problem: `block ${blockIndex} covers records that do not exist` });
     if (checkpoints.size !== counts.checkpoints) fail({ table: 'checkpoint', key: '*', problem: `${checkpoints.size} checkpoints stored, the log has ${counts.checkpoints}` });
     counts.blocks = blocks.length;
     counts.treeNodes = expectedNodes;
     await checkCounts(query, expectedNodes, counts);
+    counts.items = await checkItems(query, items, chunk);
     return { ok: true, counts, seconds: elapsed(started) };
   } catch (e) {
     if (e instanceof Inconsistent) return { ok: false, finding: e.finding, counts, seconds: elapsed(started) };
@@ -193,18 +211,19 @@ async function checkNodes(query: Query, nodes: Node[]): Promise<void> {
 
 /** A projection keyed by log position, rebuilt here from the events to compare with what is stored. */
 interface Index {
-  table: 'epc_event' | 'event_party';
+  table: 'epc_event' | 'event_party' | 'recall';
   columns: string[];
   what: string;
 }
 const EPC_INDEX: Index = { table: 'epc_event', columns: ['epc', 'seq', 'role'], what: 'EPC' };
 const PARTY_INDEX: Index = { table: 'event_party', columns: ['gln', 'seq'], what: 'party' };
+const RECALL_INDEX: Index = { table: 'recall', columns: ['gtin', 'lot', 'seq'], what: 'recalled lot' };
 
 async function checkIndex(query: Query, index: Index, from: number, to: number, expected: Set<string>): Promise<number> {
   const rows = (await query(`SELECT ${index.columns.join(', ')} FROM ledger.${index.table} WHERE seq >= $1 AND seq < $2`, [from, to])) as Record<string, string>[];
   const keyOf = (values: string[]) => index.columns.map((c, i) => `${c}=${values[i]}`).join(',');
   for (const r of rows) {
-    const values = index.columns.map((c) => String(r[c]).trim());
+    const values = index.columns.map((c) => String(r[c] ?? '').trim());
     if (!expected.delete(values.join('\u0000'))) fail({ table: index.table, key: keyOf(values), problem: `index entry matches no ${index.what} of its event` });
   }
   const [missing] = expected;
@@ -215,12 +234,38 @@ async function checkIndex(query: Query, index: Index, from: number, to: number, 
 /** Rows beyond the log (inserted nodes or index entries past its end) show up only in the totals. */
 async function checkCounts(query: Query, treeNodes: number, counts: AuditReport['counts']): Promise<void> {
   const [stored] = (await query(
-    `SELECT (SELECT count(*) FROM ledger.tree_node) AS nodes, (SELECT count(*) FROM ledger.epc_event) AS epcs, (SELECT count(*) FROM ledger.event_party) AS parties`,
+    `SELECT (SELECT count(*) FROM ledger.tree_node) AS nodes, (SELECT count(*) FROM ledger.epc_event) AS epcs,
+       (SELECT count(*) FROM ledger.event_party) AS parties, (SELECT count(*) FROM ledger.recall) AS recalls`,
     [],
-  )) as { nodes: string; epcs: string; parties: string }[];
+  )) as { nodes: string; epcs: string; parties: string; recalls: string }[];
   if (Number(stored.nodes) !== treeNodes) fail({ table: 'tree_node', key: '*', problem: `${stored.nodes} Merkle nodes stored, the log has ${treeNodes}` });
   if (Number(stored.epcs) !== counts.epcLinks) fail({ table: 'epc_event', key: '*', problem: `${stored.epcs} EPC index entries stored, the log has ${counts.epcLinks}` });
   if (Number(stored.parties) !== counts.partyLinks) fail({ table: 'event_party', key: '*', problem: `${stored.parties} party index entries stored, the log has ${counts.partyLinks}` });
+  if (Number(stored.recalls) !== counts.recalls) fail({ table: 'recall', key: '*', problem: `${stored.recalls} recalled lots stored, the log has ${counts.recalls}` });
+}
+
+/** Every serialized item's commissioning state against the one rebuilt from the log; rows for no item show too. */
+async function checkItems(query: Query, items: Map<string, ItemState>, chunk: number): Promise<number> {
+  let seen = 0;
+  for (let after = ''; ; ) {
+    const rows = (await query(
+      `SELECT epc, gtin, serial, lot, to_char(expiry, 'YYYY-MM-DD') AS expiry, commissioned_seq, commission_count, last_seq
+       FROM ledger.item_state WHERE epc > $1 ORDER BY epc LIMIT $2`,
+      [after, chunk],
+    )) as { epc: string; gtin: string; serial: string; lot: string | null; expiry: string | null; commissioned_seq: string; commission_count: number; last_seq: string }[];
+    if (!rows.length) break;
+    for (const r of rows) {
+      const item = items.get(r.epc);
+      const stored = [r.gtin.trim(), r.serial, r.lot, r.expiry, Number(r.commissioned_seq), r.commission_count, Number(r.last_seq)];
+      const rebuilt = item && [item.gtin, item.serial, item.lot, item.expiry, item.commissionedSeq, item.commissionCount, item.lastSeq];
+      if (!rebuilt) fail({ table: 'item_state', key: `epc=${r.epc}`, problem: 'item state for an item the log never commissioned' });
+      else if (stored.some((v, i) => v !== rebuilt[i])) fail({ table: 'item_state', key: `epc=${r.epc}`, problem: 'item state differs from its commissioning events' });
+    }
+    seen += rows.length;
+    after = rows[rows.length - 1].epc;
+  }
+  if (seen !== items.size) fail({ table: 'item_state', key: '*', problem: `${seen} item states stored, the log commissions ${items.size} items` });
+  return seen;
 }
 
 type Leaf = { kind: 'event'; row: RecordRow } | { kind: 'access'; row: AccessRow };

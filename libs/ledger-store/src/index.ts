@@ -11,3 +11,4 @@ export * from './access';
 export * from './node-reader';
 export const LEDGER_MIGRATIONS = [Log1763780100000, QueryColumns1763780300000, WriterLease1763780500000, Checkpoints1763780700000, DeadLetters1763781100000, Recalls1763781300000, ScopingAccess1763781500000];
 export * from './audit';
+export * from './projections';

@@ -2,10 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CompactRange, hashLeaf } from '@app/merkle';
-import { CapturedEvent, EventSummary, namedParties } from '@app/epcis';
-import { accessLeafBytes, AccessMessage, blockHash, GENESIS_PREV_HASH, leafBytes, LeafRecord } from '@app/ledger-store';
-import { parseDigitalLink } from '@app/gs1';
-import { isRecall } from '@app/custody';
+import { CapturedEvent, EventSummary } from '@app/epcis';
+import { accessLeafBytes, AccessMessage, blockHash, epcLinksOf, foldItemStates, GENESIS_PREV_HASH, ItemState, leafBytes, LeafRecord, partyLinksOf, recallsOf } from '@app/ledger-store';
 import { WriterLease } from './writer-lease.service';
 import { CheckpointSigner } from './checkpoint-signer.service';
 
@@ -217,43 +215,26 @@ export class LogWriter {
     return height;
   }
 
-  /** Keeps the per-EPC and per-party indexes, recalls, and each serialized item's commissioning state. */
+  /** Keeps the per-EPC and per-party indexes, recalls, and each serialized item's commissioning state (projections.ts). */
   private async project(tx: EntityManager, rows: { seq: number; summary: EventSummary; record: LeafRecord }[]): Promise<void> {
-    const parties = rows.flatMap(({ seq, summary, record }) => namedParties(record.signer.gln, summary).map((gln) => ({ gln, seq })));
-    if (parties.length)
-      await tx.query('INSERT INTO ledger.event_party (gln, seq) SELECT gln, seq FROM jsonb_to_recordset($1::jsonb) AS p(gln text, seq bigint)', [JSON.stringify(parties)]);
-    const links = rows.flatMap(({ seq, summary }) => summary.epcs.map(({ epc, role }) => ({ epc, seq, role })));
-    if (links.length)
-      await tx.query(
-        `INSERT INTO ledger.epc_event (epc, seq, role) SELECT epc, seq, role FROM jsonb_to_recordset($1::jsonb) AS l(epc text, seq bigint, role text)
-         ON CONFLICT DO NOTHING`,
-        [JSON.stringify(links)],
-      );
-    const recalls = rows.flatMap(({ seq, summary }) => (isRecall(summary) ? summary.classes.map((c) => ({ gtin: c.gtin, lot: c.lot ?? null, seq })) : []));
-    if (recalls.length)
-      await tx.query(
-        `INSERT INTO ledger.recall (gtin, lot, seq) SELECT gtin, lot, seq FROM jsonb_to_recordset($1::jsonb) AS r(gtin text, lot text, seq bigint) ON CONFLICT DO NOTHING`,
-        [JSON.stringify(recalls)],
-      );
+    const events = rows.map(({ seq, summary, record }) => ({ seq, summary, signerGln: record.signer.gln }));
+    const insert = async (table: string, columns: string, types: string, values: unknown[], conflict = '') => {
+      if (values.length)
+        await tx.query(`INSERT INTO ledger.${table} (${columns}) SELECT ${columns} FROM jsonb_to_recordset($1::jsonb) AS r(${types}) ${conflict}`, [JSON.stringify(values)]);
+    };
+    await insert('event_party', 'gln, seq', 'gln text, seq bigint', events.flatMap(partyLinksOf));
+    await insert('epc_event', 'epc, seq, role', 'epc text, seq bigint, role text', events.flatMap(epcLinksOf), 'ON CONFLICT DO NOTHING');
+    await insert('recall', 'gtin, lot, seq', 'gtin text, lot text, seq bigint', events.flatMap(recallsOf), 'ON CONFLICT DO NOTHING');
     // One row per item even when a block commissions the same serial twice (a clone stays visible in the count).
-    const commissioned = new Map<string, { epc: string; gtin: string; serial: string; lot: string | null; expiry: string | null; seq: number; count: number }>();
-    for (const { seq, summary } of rows) {
-      if (summary.type !== 'ObjectEvent' || summary.action !== 'ADD' || summary.bizStep !== 'commissioning') continue;
-      for (const { epc } of summary.epcs) {
-        const ais = parseDigitalLink(epc).ais;
-        if (!ais['21']) continue;
-        const seen = commissioned.get(epc);
-        if (seen) seen.count += 1;
-        else commissioned.set(epc, { epc, gtin: ais['01'], serial: ais['21'], lot: summary.lot ?? null, expiry: summary.expiry ?? null, seq, count: 1 });
-      }
-    }
-    if (commissioned.size)
+    const items = new Map<string, ItemState>();
+    for (const e of events) foldItemStates(items, e);
+    if (items.size)
       await tx.query(
         `INSERT INTO ledger.item_state AS s (epc, gtin, serial, lot, expiry, commissioned_seq, commission_count, last_seq)
-         SELECT epc, gtin, serial, lot, expiry, seq, count, seq
-         FROM jsonb_to_recordset($1::jsonb) AS c(epc text, gtin text, serial text, lot text, expiry date, seq bigint, count int)
+         SELECT epc, gtin, serial, lot, expiry, "commissionedSeq", "commissionCount", "lastSeq"
+         FROM jsonb_to_recordset($1::jsonb) AS c(epc text, gtin text, serial text, lot text, expiry date, "commissionedSeq" bigint, "commissionCount" int, "lastSeq" bigint)
          ON CONFLICT (epc) DO UPDATE SET commission_count = s.commission_count + EXCLUDED.commission_count, last_seq = EXCLUDED.last_seq`,
-        [JSON.stringify([...commissioned.values()])],
+        [JSON.stringify([...items.values()])],
       );
   }
 }
