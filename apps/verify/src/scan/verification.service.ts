@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Gs1Error, parseScan, ScanResult } from '@app/gs1';
 import { summarizeEvent } from '@app/epcis';
 import { assessCustody, Assessment, CustodyEvent, CustodyStep, PartnerFacts, Recall } from '@app/custody';
-import { DbNodeReader, leafBytes, leafRecordOf, RECORD_COLUMNS, recordSignatureProblem, RecordRow } from '@app/ledger-store';
+import { DbNodeReader, LeafRecord, leafBytes, leafRecordOf, RECORD_COLUMNS, recordSignatureProblem, RecordRow } from '@app/ledger-store';
 import { hashLeaf, inclusionProof, verifyInclusion } from '@app/merkle';
 import { CheckpointError, noteVerifier, openCheckpoint, parseVkey, type Verifier } from '@app/checkpoint';
 import { keyValidityAt, RegistryCache } from '@app/registry';
@@ -38,6 +38,9 @@ interface KeyRow {
 export class VerificationService implements OnModuleInit {
   private ledger?: Verifier;
   private readonly nodes: DbNodeReader;
+  private opened?: { note: string; checkpoint: { size: number; rootHash: Uint8Array } };
+  private readonly signatures = new BoundedMap<string, boolean>(200_000);
+  private readonly inclusions = new BoundedMap<string, true>(200_000);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -87,6 +90,7 @@ export class VerificationService implements OnModuleInit {
     const events: CustodyEvent[] = await Promise.all(
       rows.map(async (row) => {
         const record = leafRecordOf(row);
+        const leafHash = Buffer.from(hashLeaf(leafBytes(record))).toString('hex');
         const key = keys.get(row.kid);
         const at = row.record_time;
         return {
@@ -95,9 +99,9 @@ export class VerificationService implements OnModuleInit {
           summary: summarizeEvent(row.event),
           signer: { gln: row.signer_gln, kid: row.kid },
           recordTime: at.toISOString(),
-          signatureValid: !!key && keyValidityAt(keyWindow(key), at).valid && recordSignatureProblem(record, key.public_jwk) === undefined,
+          signatureValid: !!key && keyValidityAt(keyWindow(key), at).valid && this.signatureHolds(leafHash, record, key),
           keyRevokedBeforeEvent: !!key?.revoked_at && key.revoked_at <= at,
-          inclusionVerified: checkpoint && (await this.included(row, checkpoint)),
+          inclusionVerified: checkpoint && (await this.included(row, leafHash, checkpoint)),
         };
       }),
     );
@@ -132,19 +136,40 @@ export class VerificationService implements OnModuleInit {
     if (!this.ledger) return undefined;
     const [row] = (await this.db.query('SELECT note FROM ledger.checkpoint ORDER BY tree_size DESC LIMIT 1')) as { note: string }[];
     if (!row) return undefined;
+    if (this.opened?.note === row.note) return this.opened.checkpoint;
+    let checkpoint: { size: number; rootHash: Uint8Array };
     try {
-      return openCheckpoint(row.note, this.ledger.name, this.ledger).checkpoint;
+      checkpoint = openCheckpoint(row.note, this.ledger.name, this.ledger).checkpoint;
     } catch (e) {
-      if (e instanceof CheckpointError) return { size: 0, rootHash: new Uint8Array(32) }; // nothing verifies against a forged checkpoint
-      throw e;
+      if (!(e instanceof CheckpointError)) throw e;
+      checkpoint = { size: 0, rootHash: new Uint8Array(32) }; // nothing verifies against a forged checkpoint
     }
+    this.opened = { note: row.note, checkpoint };
+    return checkpoint;
   }
 
-  private async included(row: RecordRow, checkpoint: { size: number; rootHash: Uint8Array }): Promise<boolean> {
+  /**
+   * Whether the partner's signature over the record holds. The answer depends only on the leaf bytes (hashed from
+   * the row as read now, so a changed row is checked afresh) and the key, so it is remembered: a scan re-verifies
+   * only what it has not seen.
+   */
+  private signatureHolds(leafHash: string, record: LeafRecord, key: KeyRow): boolean {
+    const id = `${leafHash}|${key.kid}|${JSON.stringify(key.public_jwk)}`;
+    let holds = this.signatures.get(id);
+    if (holds === undefined) this.signatures.set(id, (holds = recordSignatureProblem(record, key.public_jwk) === undefined));
+    return holds;
+  }
+
+  /** A proof that verified once stays verified for the same leaf, position and signed root (only successes are kept). */
+  private async included(row: RecordRow, leafHash: string, checkpoint: { size: number; rootHash: Uint8Array }): Promise<boolean> {
     const index = Number(row.seq);
     if (index >= checkpoint.size) return false;
+    const id = `${leafHash}|${index}|${checkpoint.size}|${Buffer.from(checkpoint.rootHash).toString('hex')}`;
+    if (this.inclusions.has(id)) return true;
     const proof = await inclusionProof(index, checkpoint.size, this.nodes);
-    return verifyInclusion(hashLeaf(leafBytes(leafRecordOf(row))), index, checkpoint.size, proof, checkpoint.rootHash);
+    const included = verifyInclusion(Buffer.from(leafHash, 'hex'), index, checkpoint.size, proof, checkpoint.rootHash);
+    if (included) this.inclusions.set(id, true);
+    return included;
   }
 
   /** Recall announcements for the GTIN, grouped by the event that made them. */
@@ -192,4 +217,17 @@ export class VerificationService implements OnModuleInit {
 
 function keyWindow(k: KeyRow) {
   return { validFrom: k.valid_from, validUntil: k.valid_until, revokedAt: null };
+}
+
+/** A Map that forgets its oldest entries beyond `max`, so the memory of past checks stays bounded. */
+class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly max: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    super.set(key, value);
+    if (this.size > this.max) this.delete(this.keys().next().value as K);
+    return this;
+  }
 }
