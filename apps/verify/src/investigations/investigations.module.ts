@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PartnerAuthGuard, RegistryCache } from '@app/registry';
-import { VerificationService } from '../scan/verification.service';
+import { ScanModule } from '../scan/scan.module';
 import { DiversionController } from './diversion.controller';
 import { DiversionService } from './diversion.service';
 import { RecallReportController } from './recall-report.controller';
@@ -9,6 +8,7 @@ import { RecallReportService } from './recall-report.service';
 /** Regulators' and manufacturers' investigations: recall and diversion reports. */
 @Module({
   controllers: [RecallReportController, DiversionController],
-  providers: [RecallReportService, DiversionService, VerificationService, RegistryCache, PartnerAuthGuard],
+  imports: [ScanModule],
+  providers: [RecallReportService, DiversionService],
 })
 export class InvestigationsModule {}
