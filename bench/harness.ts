@@ -249,8 +249,8 @@ export interface CommandRun {
   profile?: ProfileSummary;
 }
 
-/** Runs a Node command of the benchmarks' build to the end, with its peak RSS and CPU time, and optionally its CPU profile. */
-export async function runCommand(script: string, args: string[], o: { profile?: boolean } = {}): Promise<CommandRun> {
+/** Runs a Node command of the benchmarks' build to the end, with its peak RSS and CPU time, and optionally its CPU profile (kept under that name). */
+export async function runCommand(script: string, args: string[], o: { profile?: string } = {}): Promise<CommandRun> {
   const dir = o.profile ? mkdtempSync(resolve(os.tmpdir(), 'bench-prof-')) : undefined;
   const node = ['--require', resolve(__dirname, 'profiler.js'), ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])];
   const started = now();
@@ -265,7 +265,7 @@ export async function runCommand(script: string, args: string[], o: { profile?: 
   let profile: ProfileSummary | undefined;
   if (dir) {
     const [file] = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-    if (file) profile = summarizeProfile(JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as CpuProfile);
+    if (file) profile = summarizeProfile(keepProfile(o.profile!, JSON.parse(readFileSync(resolve(dir, file), 'utf8')) as CpuProfile));
     rmSync(dir, { recursive: true, force: true });
   }
   return { code, stdout, stderr: usage ? stderr.replace(usage[0], '') : stderr, seconds: round(seconds, 2), peakRssMb: round(maxRssKb / 1024, 1), cpuSeconds: round(cpuSeconds, 2), profile };
@@ -458,12 +458,12 @@ export class Stack {
     })) as Record<AppName, number>;
   }
 
-  /** Runs `fn` with the named apps under the CPU profiler, and summarizes each profile. */
-  async profile<T>(apps: AppName[], fn: () => Promise<T>): Promise<{ result: T; profiles: Partial<Record<AppName, ProfileSummary>> }> {
+  /** Runs `fn` with the named apps under the CPU profiler, and summarizes each profile (kept as bench/results/profiles/<name>-<app>.cpuprofile). */
+  async profile<T>(name: string, apps: AppName[], fn: () => Promise<T>): Promise<{ result: T; profiles: Partial<Record<AppName, ProfileSummary>> }> {
     for (const a of apps) await this.processes.get(a)!.profiler('start');
     const result = await fn();
     const profiles: Partial<Record<AppName, ProfileSummary>> = {};
-    for (const a of apps) profiles[a] = summarizeProfile((await this.processes.get(a)!.profiler('stop'))!);
+    for (const a of apps) profiles[a] = summarizeProfile(keepProfile(`${name}-${a}`, (await this.processes.get(a)!.profiler('stop'))!));
     return { result, profiles };
   }
 
@@ -635,6 +635,13 @@ function areaOf(functionName: string, url: string): string {
   return 'other';
 }
 
+/** Writes a profile where Chrome's DevTools (Performance, load profile) can open it; returns it. */
+export function keepProfile(name: string, profile: CpuProfile): CpuProfile {
+  mkdirSync(resolve(RESULTS_DIR, 'profiles'), { recursive: true });
+  writeFileSync(resolve(RESULTS_DIR, 'profiles', `${name}.cpuprofile`), JSON.stringify(profile));
+  return profile;
+}
+
 export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -663,7 +670,11 @@ export function summarizeProfile(profile: CpuProfile, top = 15): ProfileSummary 
     }
     const area = areaOf(functionName, from?.url ?? url);
     areas.set(area, (areas.get(area) ?? 0) + us);
-    const fn = `${functionName || '(anonymous)'}${from ? ` ← ${from.functionName || '(anonymous)'}` : ''}`;
+    // Node's own code (socket writes, crypto) is also named after the package or app that called into it.
+    let via = area === 'node core' ? parent.get(id) : undefined;
+    while (via !== undefined && ['node core', 'native'].includes(areaOf(byId.get(via)!.callFrame.functionName, byId.get(via)!.callFrame.url))) via = parent.get(via);
+    const viaArea = via === undefined ? undefined : areaOf(byId.get(via)!.callFrame.functionName, byId.get(via)!.callFrame.url);
+    const fn = `${functionName || '(anonymous)'}${from ? ` ← ${from.functionName || '(anonymous)'}` : ''}${viaArea && !viaArea.startsWith('(') ? ` (from ${viaArea})` : ''}`;
     const at = from ? where(from.url, from.lineNumber) : url ? where(url, lineNumber) : '';
     const f = functions.get(`${fn}@${at}`) ?? { fn, at, us: 0 };
     f.us += us;

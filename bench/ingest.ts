@@ -346,9 +346,9 @@ main('ingest', async (stack) => {
   if (profile) {
     progress('profiled passes (not counted above): ingest and ledger under the CPU profiler');
     const load = { concurrency: o.concurrency, maxSeconds: quick ? 3 : 20 };
-    results.profiles.singleEvents = (await stack.profile(['ingest', 'ledger'], async () => sustained(stack, singles(Math.min(o.events, quick ? 300 : 10_000)), load))).profiles;
+    results.profiles.singleEvents = (await stack.profile('ingest-single', ['ingest', 'ledger'], async () => sustained(stack, singles(Math.min(o.events, quick ? 300 : 10_000)), load))).profiles;
     const docs = await documents(Math.min(o.documents, quick ? 4 : 60));
-    results.profiles.aggregationDocuments = (await stack.profile(['ingest', 'ledger'], () => sustained(stack, docs, { ...load, concurrency: o.documentConcurrency }))).profiles;
+    results.profiles.aggregationDocuments = (await stack.profile('ingest-documents', ['ingest', 'ledger'], () => sustained(stack, docs, { ...load, concurrency: o.documentConcurrency }))).profiles;
   }
   await results.write(stack, stack.db);
 });

@@ -101,7 +101,7 @@ main('recall', async (stack) => {
   if (profile) {
     const l = lots[lots.length - 1];
     progress(`profiled pass (not counted above): the report of a lot of ${l.size.toLocaleString('en-US')} units, verify under the CPU profiler`);
-    results.profiles[`report${l.size}`] = (await stack.profile(['verify'], () => timeReport(stack, l.gtin, l.lot, l.size))).profiles;
+    results.profiles[`report${l.size}`] = (await stack.profile(`recall-${l.size}`, ['verify'], () => timeReport(stack, l.gtin, l.lot, l.size))).profiles;
   }
   await results.write(stack, stack.db);
 });

@@ -90,7 +90,7 @@ main('verify', async (stack) => {
 
   if (profile) {
     progress('profiled pass (not counted above): verify and ledger under the CPU profiler at 64 clients');
-    results.profiles.clients64 = (await stack.profile(['verify', 'ledger'], () => scanLoad(stack, codes, 64, quick ? 3 : 10))).profiles;
+    results.profiles.clients64 = (await stack.profile('verify-clients64', ['verify', 'ledger'], () => scanLoad(stack, codes, 64, quick ? 3 : 10))).profiles;
   }
   await results.write(stack, stack.db);
 });
