@@ -21,7 +21,7 @@ import type { CpuProfile } from './profiler';
 /** Compiled, this file is bench/build/bench/harness.js. */
 export const ROOT = resolve(__dirname, '../../..');
 const APPS_DIR = resolve(__dirname, '../apps');
-export const RESULTS_DIR = resolve(ROOT, 'bench/results');
+export const RESULTS_DIR = resolve(ROOT, process.env.BENCH_RESULTS_DIR ?? 'bench/results');
 const PG_ADMIN = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
@@ -320,17 +320,6 @@ export class Stack {
     await admin.end();
     const kafka = new Kafka({ clientId: 'bench', brokers: BROKERS, logLevel: logLevel.ERROR });
     const topics = { events: `${run}.events`, access: `${run}.access`, deadLetter: `${run}.dlq` };
-    const kafkaAdmin = kafka.admin();
-    await kafkaAdmin.connect();
-    await kafkaAdmin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic: topics.events, numPartitions: o.eventPartitions ?? 6 },
-        { topic: topics.access, numPartitions: 1 },
-        { topic: topics.deadLetter, numPartitions: 1 },
-      ],
-    });
-    await kafkaAdmin.disconnect();
     const origin = `bench.dscsa-trace.example/${run}`;
     const key = generateSignerKey(ED25519, origin);
     const stack = new Stack(run, run, PG_ADMIN.replace(/\/[^/]*$/, `/${run}`), topics, kafka, `bench-admin-${randomUUID()}`, formatVkey(key));
@@ -338,6 +327,17 @@ export class Stack {
     process.once('SIGINT', cleanup);
     process.once('SIGTERM', cleanup);
     try {
+      const kafkaAdmin = kafka.admin();
+      await kafkaAdmin.connect();
+      await kafkaAdmin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          { topic: topics.events, numPartitions: o.eventPartitions ?? 6 },
+          { topic: topics.access, numPartitions: 1 },
+          { topic: topics.deadLetter, numPartitions: 1 },
+        ],
+      });
+      await kafkaAdmin.disconnect();
       const ports = { ingest: await freePort(), ledger: await freePort(), verify: await freePort() };
       for (const app of APPS) stack.url[app] = `http://127.0.0.1:${ports[app]}`;
       const common = {
