@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { namedParties, summarizeEvent, type JsonObject } from '@app/epcis';
+import { summarizeEvent, type JsonObject } from '@app/epcis';
+import { partyLinksOf } from '../projections';
 
 /**
  * Projection ledger.event_party: the GLNs each event names, so a trading partner's queries see only events it took part in.
@@ -23,7 +24,7 @@ export class ScopingAccess1763781500000 implements MigrationInterface {
         event: JsonObject;
       }[];
       if (!rows.length) break;
-      const links = rows.flatMap((r) => namedParties(r.signer_gln, summarizeEvent(r.event)).map((gln) => ({ gln, seq: r.seq })));
+      const links = rows.flatMap((r) => partyLinksOf({ seq: Number(r.seq), summary: summarizeEvent(r.event), signerGln: r.signer_gln }));
       await q.query('INSERT INTO ledger.event_party (gln, seq) SELECT gln, seq FROM jsonb_to_recordset($1::jsonb) AS p(gln text, seq bigint)', [JSON.stringify(links)]);
       after = Number(rows[rows.length - 1].seq);
     }
