@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import type { Summary } from '@app/simulator';
 import { simulate, type SimulateOptions } from '../../apps/cli/src/commands/simulate';
 import { eventually, http, startStack, Stack } from '../support/stack';
@@ -86,6 +87,47 @@ describe('a simulated supply chain captured by the real stack and scanned at ver
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe('gtin,lot,serial,sgtin,holder_gln,holder_name,dispensed,reasons');
     expect(lines).toHaveLength(report.body.units.length + 1);
+  });
+
+  it('reports every lot as per-package scans judge each unit: holder, dispensed and reasons, in JSON, NDJSON and CSV alike', async () => {
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    const lots = (
+      await db.query(`SELECT gtin, lot, count(*)::int AS n FROM ledger.item_state WHERE lot IS NOT NULL GROUP BY gtin, lot ORDER BY gtin, lot`)
+    ).rows as { gtin: string; lot: string; n: number }[];
+    // Each unit scanned with the label its commissioning gave it, as the report assesses it.
+    const labels = new Map(
+      ((await db.query(`SELECT epc, gtin, serial, lot, to_char(expiry, 'YYMMDD') AS expiry FROM ledger.item_state`)).rows as Record<string, string | null>[]).map((r) => [
+        r.epc,
+        `01${r.gtin}21${r.serial}\u001d10${r.lot}${r.expiry ? `\u001d17${r.expiry}` : ''}`,
+      ]),
+    );
+    await db.end();
+    expect(lots.length).toBeGreaterThan(1);
+    let anomalous = 0;
+    for (const { gtin, lot, n } of lots) {
+      const url = `${stack.verify}/recalls/report?gtin=${gtin}&lot=${encodeURIComponent(lot)}`;
+      const report = await http('GET', url);
+      expect(report.status).toBe(200);
+      expect(report.body.units).toHaveLength(n);
+      for (const u of report.body.units as { sgtin: string; lot: string; holder: string | null; holderName: string | null; dispensed: boolean; reasons: string[] }[]) {
+        const scan = (await http('POST', `${stack.verify}/scan`, { code: labels.get(u.sgtin) })).body;
+        const holder = scan.currentHolder ?? null;
+        expect({ sgtin: u.sgtin, holder: u.holder, holderName: u.holderName, dispensed: u.dispensed, reasons: u.reasons }).toEqual({
+          sgtin: u.sgtin,
+          holder,
+          holderName: scan.custodyPath.find((s: { signer: { gln: string } }) => s.signer.gln === holder)?.signer.name ?? null,
+          dispensed: scan.reasons.some((r: { code: string }) => r.code === 'ALREADY_DISPENSED') || scan.custodyPath.at(-1)?.kind === 'dispensed',
+          reasons: scan.reasons.map((r: { code: string }) => r.code),
+        });
+        if (u.reasons.length) anomalous++;
+      }
+      const ndjson = (await (await fetch(`${url}&format=ndjson`, { headers: { authorization: `Bearer ${stack.regulator.token}` } })).text()).trim().split('\n').map((l) => JSON.parse(l));
+      expect(ndjson).toEqual([...report.body.units, { gtin, lots: [lot], units: n, byHolder: report.body.byHolder, dispensed: report.body.dispensed }]);
+      const csv = (await (await fetch(`${url}&format=csv`, { headers: { authorization: `Bearer ${stack.regulator.token}` } })).text()).trim().split('\r\n');
+      expect(csv.slice(1).map((l) => l.split(',')[3])).toEqual(report.body.units.map((u: { sgtin: string }) => u.sgtin));
+    }
+    expect(anomalous).toBeGreaterThan(0);
   });
 });
 

@@ -221,6 +221,24 @@ describe('the spine: a signed commissioning event from ingest through Kafka and 
     await eventually(async () => ((await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER900') })).body.verdict === 'VERIFIED' ? true : undefined));
   });
 
+  it('finds a log row changed after it was scanned, and trusts it again once restored', async () => {
+    const codesOf = async () => ((await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER900') })).body.reasons as { code: string }[]).map((r) => r.code);
+    const integrity = (codes: string[]) => codes.filter((c) => c === 'BAD_SIGNATURE' || c === 'NOT_IN_LOG');
+    const before = await http('POST', `${stack.verify}/scan`, { code: dataMatrix('SER900') });
+    expect(integrity(before.body.reasons.map((r: { code: string }) => r.code))).toEqual([]);
+    const eventId = before.body.custodyPath[0].eventId;
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      await db.query(`UPDATE ledger.event_record SET event = jsonb_set(event, '{eventTimeZoneOffset}', '"+09:00"') WHERE event_id = $1`, [eventId]);
+      expect(integrity(await codesOf())).toEqual(['BAD_SIGNATURE', 'NOT_IN_LOG']);
+    } finally {
+      await db.query(`UPDATE ledger.event_record SET event = jsonb_set(event, '{eventTimeZoneOffset}', '"-05:00"') WHERE event_id = $1`, [eventId]);
+      await db.end();
+    }
+    expect(integrity(await codesOf())).toEqual([]);
+  });
+
   it('lets the manufacturer recall a lot, after which its packages scan as RECALLED', async () => {
     const recall = recallEvent(['urn:epc:class:lgtin:0614141.012345.LOT42']);
     expect((await http('POST', `${stack.ingest}/events`, sign(recall))).status).toBe(201);

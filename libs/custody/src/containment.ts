@@ -58,23 +58,39 @@ function reach(chain: string[], s: EventSummary): Omit<Touch, 'event'> | undefin
   let i: number;
   let container: string | undefined;
   if (s.type === 'AggregationEvent') {
+    const shape = shapeOf(s);
+    container = shape.parent;
     // Only the children move: an event that merely names the item's container as parent of other children is not about the item.
-    container = s.epcs.find((e) => e.role === 'parent')?.epc;
-    const children = s.epcs.filter((e) => e.role === 'child').map((e) => e.epc);
-    if (children.length) i = chain.findIndex((epc) => children.includes(epc));
+    if (shape.children.length) i = chain.findIndex((epc) => shape.children.includes(epc));
     else i = container === undefined ? -1 : chain.indexOf(container, 1) - 1; // no children listed: the whole content of the parent
-  } else {
-    const named = new Set(s.epcs.map((e) => e.epc));
-    i = chain.findIndex((epc) => named.has(epc));
-  }
+  } else i = chain.findIndex((epc) => s.epcs.some((e) => e.epc === epc));
   return i < 0 ? undefined : { via: chain.slice(1, i + 1), container };
 }
 
 function aggregate(s: EventSummary, parentOf: Map<string, string>): void {
-  const parent = s.epcs.find((e) => e.role === 'parent')?.epc;
+  const { parent, children } = shapeOf(s);
   if (parent === undefined) return;
-  const children = s.epcs.filter((e) => e.role === 'child').map((e) => e.epc);
-  if (s.action === 'DELETE') {
-    for (const [child, p] of parentOf) if (p === parent && (!children.length || children.includes(child))) parentOf.delete(child);
-  } else for (const child of children) parentOf.set(child, parent);
+  if (s.action !== 'DELETE') for (const child of children) parentOf.set(child, parent);
+  else if (children.length) {
+    for (const child of children) if (parentOf.get(child) === parent) parentOf.delete(child);
+  } else for (const [child, p] of parentOf) if (p === parent) parentOf.delete(child);
+}
+
+/** An aggregation's parent and children. */
+interface Shape {
+  parent?: string;
+  children: readonly string[];
+}
+
+// Summaries are values: the verify app shares one per logged event across every package it traces, so each
+// aggregation's shape is worked out once rather than once per package.
+const shapes = new WeakMap<EventSummary, Shape>();
+
+function shapeOf(s: EventSummary): Shape {
+  let shape = shapes.get(s);
+  if (!shape) {
+    shape = { parent: s.epcs.find((e) => e.role === 'parent')?.epc, children: s.epcs.filter((e) => e.role === 'child').map((e) => e.epc) };
+    shapes.set(s, shape);
+  }
+  return shape;
 }

@@ -5,9 +5,10 @@ import type { CustodyEvent, CustodyStep, StepKind } from './model';
 /** Events in time order: by eventTime (as an instant, since offsets differ across partners), then log order. */
 export function inTimeOrder(events: readonly CustodyEvent[]): CustodyEvent[] {
   const byId = new Map(events.map((e) => [e.eventId, e])); // the app may load an event once per EPC it names
-  return [...byId.values()].sort(
-    (a, b) => Date.parse(a.summary.eventTime) - Date.parse(b.summary.eventTime) || a.seq - b.seq || (a.eventId < b.eventId ? -1 : 1),
-  );
+  return [...byId.values()]
+    .map((event) => ({ event, at: Date.parse(event.summary.eventTime) }))
+    .sort((a, b) => a.at - b.at || a.event.seq - b.event.seq || (a.event.eventId < b.event.eventId ? -1 : 1))
+    .map(({ event }) => event);
 }
 
 export function toStep({ event, via, container }: Touch): CustodyStep {

@@ -50,7 +50,7 @@ function clones({ commissions }: Context): Reason[] {
 
 function commissioner({ commissions, input }: Context): Reason[] {
   return commissions.flatMap((e) => {
-    const auth = authorizeSigner(e.summary, e.signer.gln, input.registry);
+    const auth = authorizedSigner(e.summary, e.signer.gln, input.registry);
     return auth.ok ? [] : [reason('COMMISSIONED_BY_NON_OWNER', `The commissioning of ${e.summary.eventTime} is not the brand owner's: ${auth.message}.`, [e.eventId])];
   });
 }
@@ -124,6 +124,20 @@ function signatures({ path }: Context): Reason[] {
 
 function logInclusion({ path }: Context): Reason[] {
   return flag('NOT_IN_LOG', path.filter((s) => s.inclusionVerified === false), (what) => `No inclusion proof in the verifiable log checks out for ${what}.`);
+}
+
+// Registry views and summaries are values, and a commissioning is shared by every package it made: its authorization is
+// worked out once per view rather than once per package (it looks up the GTIN of every EPC the event names).
+const authorizations = new WeakMap<AssessInput['registry'], WeakMap<CustodyEvent['summary'], Map<string, ReturnType<typeof authorizeSigner>>>>();
+
+function authorizedSigner(summary: CustodyEvent['summary'], signer: string, registry: AssessInput['registry']): ReturnType<typeof authorizeSigner> {
+  let bySummary = authorizations.get(registry);
+  if (!bySummary) authorizations.set(registry, (bySummary = new WeakMap()));
+  let bySigner = bySummary.get(summary);
+  if (!bySigner) bySummary.set(summary, (bySigner = new Map()));
+  let auth = bySigner.get(signer);
+  if (!auth) bySigner.set(signer, (auth = authorizeSigner(summary, signer, registry)));
+  return auth;
 }
 
 /** One reason naming every step that shows it, or none when no step does. */

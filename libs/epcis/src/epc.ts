@@ -1,4 +1,4 @@
-import { AiMap, epcUriToAis, Gs1Error, parseDigitalLink, toDigitalLink } from '@app/gs1';
+import { AiMap, epcUriToAis, epcUriToDigitalLink, Gs1Error, parseDigitalLink, toDigitalLink } from '@app/gs1';
 
 /** The GS1 keys an EPC URN or a Digital Link URI (any domain) stands for; throws Gs1Error otherwise. */
 export function identifierAis(uri: string): AiMap {
@@ -13,5 +13,5 @@ export function identifierAis(uri: string): AiMap {
  * event and an EPCIS 2.0 event about the same package meet on the same string.
  */
 export function canonicalEpc(uri: string): string {
-  return toDigitalLink(identifierAis(uri));
+  return uri.startsWith('urn:epc:') ? epcUriToDigitalLink(uri) : toDigitalLink(identifierAis(uri));
 }

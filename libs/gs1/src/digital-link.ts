@@ -1,4 +1,4 @@
-import { AiMap, KEY_QUALIFIERS } from './ai';
+import { AiMap, checkAis, KEY_QUALIFIERS } from './ai';
 import { percentDecode, percentEncode } from './charset';
 import { decompressAis } from './digital-link-compression-codec';
 import { validateAis } from './element-string';
@@ -55,6 +55,15 @@ export function parseDigitalLink(uri: string): DigitalLink {
   return { domain, ais: validateAis(ais), params: Object.fromEntries(params) };
 }
 
+// The canonical SGTIN link (what canonicalEpc makes of every serialized package): the commonest link by far.
+const SGTIN_LINK = /^https:\/\/id\.gs1\.org\/01\/(\d{14})\/21\/([^/?#]+)$/;
+
+/** parseDigitalLink(uri).ais, with the same checks and errors, read directly when `uri` is a canonical SGTIN link. */
+export function digitalLinkAis(uri: string): AiMap {
+  const sgtin = SGTIN_LINK.exec(uri);
+  return sgtin ? checkAis({ '01': sgtin[1], '21': percentDecode(sgtin[2]) }) : parseDigitalLink(uri).ais;
+}
+
 /** The primary key, then its qualifiers in the standard's order, each at most once. */
 function readAiPath([key, value, ...rest]: string[]): AiMap {
   const qualifiers = KEY_QUALIFIERS.get(key) ?? [];
@@ -80,14 +89,17 @@ function readCompressed(segment: string): { ais: AiMap; params: [string, string]
 
 // Digital Link escapes every character-set-82 character outside RFC 3986 "unreserved".
 // A value of only dots would be a dot-segment that clients collapse, so its dots are escaped too.
-const encodeValue = (value: string): string =>
+export const encodeDigitalLinkValue = (value: string): string =>
   /^\.{1,2}$/.test(value) ? value.replace(/\./g, '%2E') : percentEncode(value, /[^A-Za-z0-9._-]/g);
+
+/** The id.gs1.org domain, where canonical Digital Links of this platform live. */
+export const GS1_RESOLVER = 'https://id.gs1.org';
 
 /**
  * Canonical GS1 Digital Link URI: the primary key, its qualifiers in standard order in the
  * path, every other AI as a query parameter in AI order.
  */
-export function toDigitalLink(ais: AiMap, domain = 'https://id.gs1.org'): string {
+export function toDigitalLink(ais: AiMap, domain = GS1_RESOLVER): string {
   const base = domain.replace(/\/+$/, '');
   if (!DOMAIN_ONLY.test(base)) throw badUri(`${JSON.stringify(domain)} is not an http(s) domain`);
   const keys = Object.keys(ais).filter((ai) => KEY_QUALIFIERS.has(ai));
@@ -103,7 +115,7 @@ export function toDigitalLink(ais: AiMap, domain = 'https://id.gs1.org'): string
     .sort();
   return (
     base +
-    path.map((ai) => `/${ai}/${encodeValue(ais[ai])}`).join('') +
-    (query.length ? `?${query.map((ai) => `${ai}=${encodeValue(ais[ai])}`).join('&')}` : '')
+    path.map((ai) => `/${ai}/${encodeDigitalLinkValue(ais[ai])}`).join('') +
+    (query.length ? `?${query.map((ai) => `${ai}=${encodeDigitalLinkValue(ais[ai])}`).join('&')}` : '')
   );
 }

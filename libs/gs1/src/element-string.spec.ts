@@ -1,3 +1,6 @@
+import fc from 'fast-check';
+import { gs1CheckDigit } from './check-digit';
+import { Gs1Error } from './errors';
 import { GS, parseElementString, toElementString, toHri, validateAis } from './element-string';
 
 const GTIN = '00614141123452';
@@ -71,5 +74,38 @@ describe('validateAis', () => {
 
   it('needs at least one AI', () => {
     expect(() => validateAis({})).toThrow(expect.objectContaining({ code: 'UNKNOWN_FORMAT' }));
+  });
+
+  it('accepts maps of the keys, (10), (17), (21), (22) and (254) without the parser only when the parser agrees', () => {
+    // Mostly well-formed values (so that many maps pass), with wrong lengths and check digits mixed in.
+    const digits = (length: number) => fc.stringMatching(new RegExp(`^\\d{${length}}$`));
+    const withCheckDigit = (length: number) => digits(length - 1).map((body) => body + gs1CheckDigit(body));
+    const key = (length: number) =>
+      fc.oneof({ arbitrary: withCheckDigit(length), weight: 3 }, fc.integer({ min: 2, max: 19 }).chain(withCheckDigit));
+    const text = fc.oneof(
+      { arbitrary: fc.string({ unit: fc.constantFrom(...'Ab9!%-./_&?'), minLength: 1, maxLength: 20 }), weight: 3 },
+      fc.string({ unit: fc.constantFrom(...'Ab9!%-./_&?'), minLength: 0, maxLength: 30 }),
+    );
+    const date = fc.oneof(fc.constantFrom('261130', '270200', '300229'), digits(5), digits(7));
+    const ais = fc.oneof(
+      fc.record({ '01': key(14), '10': text, '17': date, '21': text, '22': text }, { requiredKeys: ['01'] }),
+      fc.record({ '00': key(18) }),
+      fc.record({ '414': key(13), '254': text }, { requiredKeys: ['414'] }),
+      fc.record({ '417': key(13) }),
+    );
+    fc.assert(
+      fc.property(ais, (map) => {
+        let accepted = true;
+        try {
+          validateAis(map);
+        } catch (e) {
+          if (!(e instanceof Gs1Error)) throw e;
+          accepted = false;
+        }
+        // What the shortcut accepts, gs1-barcode-parser-mod reads back unchanged from the element string.
+        if (accepted) expect(parseElementString(toElementString(map))).toEqual(map);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -54,12 +54,20 @@ export function parseElementString(text: string): AiMap {
   return checkAis(ais);
 }
 
+// AIs whose whole syntax checkAi already enforces: the keys by type and length, dates as YYMMDD, and
+// the X..20 qualifiers by charset and length. Maps of these alone (every EPC and most scans) skip the
+// parser's re-read, which dominated the CPU of turning EPC URIs into Digital Links.
+const FULLY_CHECKED = new Set(['00', '01', '10', '17', '21', '22', '254', '414', '417']);
+
 /**
  * Validates an AI map that did not come from a barcode (Digital Link, EPC URI, caller input):
- * value rules first, then an encode/re-read through the barcode parser, so which AIs exist
- * and their fixed lengths come from the parser's table rather than a second one of ours.
+ * value rules first, then, unless every AI is FULLY_CHECKED, an encode/re-read through the barcode
+ * parser, so which other AIs exist and their fixed lengths come from the parser's table rather
+ * than a second one of ours.
  */
 export function validateAis(ais: AiMap): AiMap {
+  const names = Object.keys(ais);
+  if (names.length > 0 && names.every((ai) => FULLY_CHECKED.has(ai))) return checkAis(ais);
   const reread = parseElementString(encode(checkAis(ais)));
   const entries = Object.entries(ais);
   if (Object.keys(reread).length !== entries.length || entries.some(([ai, value]) => reread[ai] !== value)) {

@@ -1,6 +1,7 @@
 import { AiMap, checkAi } from './ai';
 import { percentDecode, percentEncode } from './charset';
 import { gs1CheckDigit, normalizeGtin } from './check-digit';
+import { encodeDigitalLinkValue, GS1_RESOLVER } from './digital-link';
 import { Gs1Error } from './errors';
 
 export type EpcIdentity =
@@ -77,6 +78,18 @@ export function epcUriToAis(uri: string): AiMap {
   const { scheme, key, text } = decode(uri);
   const { keyAi, textAi } = SCHEMES[scheme];
   return textAi && !(scheme === 'sgln' && text === NO_EXTENSION) ? { [keyAi]: key, [textAi]: text } : { [keyAi]: key };
+}
+
+/**
+ * The canonical id.gs1.org Digital Link of an EPC URI: toDigitalLink(epcUriToAis(uri)), built straight from the
+ * decoded key (every EPC has at most one qualifier, so there is no ordering to do). Ingest, ledger, verify and the
+ * audit turn every EPC of every event into this, so it avoids the generic path.
+ */
+export function epcUriToDigitalLink(uri: string): string {
+  const { scheme, key, text } = decode(uri);
+  const { keyAi, textAi } = SCHEMES[scheme];
+  const qualifier = textAi && !(scheme === 'sgln' && text === NO_EXTENSION) ? `/${textAi}/${encodeDigitalLinkValue(text)}` : '';
+  return `${GS1_RESOLVER}/${keyAi}/${key}${qualifier}`;
 }
 
 function encode(scheme: EpcScheme, key: string, companyPrefixLength: number, text = ''): string {

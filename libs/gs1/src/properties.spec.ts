@@ -5,9 +5,9 @@ import { AiMap } from './ai';
 import { gs1CheckDigit, normalizeGtin } from './check-digit';
 import { percentDecode } from './charset';
 import { gs1DateToIso } from './date';
-import { parseDigitalLink, toDigitalLink } from './digital-link';
+import { digitalLinkAis, parseDigitalLink, toDigitalLink } from './digital-link';
 import { GS, parseElementString, toElementString, toHri } from './element-string';
-import { epcUriFromAis, epcUriToAis, parseEpcUri } from './epc-uri';
+import { epcUriFromAis, epcUriToAis, epcUriToDigitalLink, parseEpcUri } from './epc-uri';
 import { Gs1Error } from './errors';
 import { ndcFromGtin } from './ndc';
 import { parseScan } from './scan';
@@ -46,6 +46,7 @@ describe('round trips', () => {
         const uri = epcUriFromAis(ais, cpl);
         expect(parseEpcUri(uri).companyPrefixLength).toBe(cpl);
         expect(epcUriToAis(uri)).toEqual(ais);
+        expect(epcUriToDigitalLink(uri)).toBe(toDigitalLink(ais));
         const link = parseDigitalLink(toDigitalLink(ais, 'https://example.com/dl'));
         expect(link).toEqual({ domain: 'https://example.com/dl', ais, params: {} });
         expect(parseElementString(toElementString(link.ais))).toEqual(ais);
@@ -86,14 +87,12 @@ describe('robustness: parsers return a value or throw Gs1Error, nothing else', (
     .tuple(pack, companyPrefixLength, fc.nat(3))
     .map(([ais, cpl, form]) => [`]d2${toElementString(ais)}`, toHri(ais), toDigitalLink(ais), epcUriFromAis(ais, cpl)][form]);
   const edit = fc.tuple(fc.nat(), fc.nat(3), fragment);
-  const mutated = fc
-    .tuple(valid, fc.array(edit, { maxLength: 3 }))
-    .map(([text, edits]) =>
-      edits.reduce((s, [at, removed, inserted]) => {
-        const i = at % (s.length + 1);
-        return s.slice(0, i) + inserted + s.slice(i + removed);
-      }, text),
-    );
+  const applyEdits = (text: string, edits: [number, number, string][]) =>
+    edits.reduce((s, [at, removed, inserted]) => {
+      const i = at % (s.length + 1);
+      return s.slice(0, i) + inserted + s.slice(i + removed);
+    }, text);
+  const mutated = fc.tuple(valid, fc.array(edit, { maxLength: 3 })).map(([text, edits]) => applyEdits(text, edits));
   const inputs = fc.oneof(
     mutated,
     fc.string(),
@@ -108,12 +107,43 @@ describe('robustness: parsers return a value or throw Gs1Error, nothing else', (
     ['parseElementString', parseElementString],
     ['parseEpcUri', parseEpcUri],
     ['epcUriToAis', epcUriToAis],
+    ['epcUriToDigitalLink', epcUriToDigitalLink],
     ['normalizeGtin', normalizeGtin],
     ['ndcFromGtin', ndcFromGtin],
     ['gs1CheckDigit', gs1CheckDigit],
     ['gs1DateToIso', (s) => gs1DateToIso(s)],
     ['percentDecode', percentDecode],
   ];
+
+  const outcome = (f: () => unknown) => {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof Gs1Error)) throw e;
+      return `error ${e.code}`;
+    }
+  };
+
+  it('epcUriToDigitalLink answers what toDigitalLink(epcUriToAis(uri)) answers, error code included', () => {
+    fc.assert(
+      fc.property(inputs, (text) => {
+        expect(outcome(() => epcUriToDigitalLink(text))).toBe(outcome(() => toDigitalLink(epcUriToAis(text))));
+      }),
+      { numRuns: NUM_RUNS * 4 },
+    );
+  });
+
+  it('digitalLinkAis answers what parseDigitalLink(uri).ais answers, error code included', () => {
+    const sgtinLinks = fc
+      .tuple(gtin, cs82Text, fc.array(edit, { maxLength: 2 }))
+      .map(([g, serial, edits]) => applyEdits(toDigitalLink({ '01': g, '21': serial }), edits));
+    fc.assert(
+      fc.property(fc.oneof(sgtinLinks, inputs), (text) => {
+        expect(outcome(() => digitalLinkAis(text))).toEqual(outcome(() => parseDigitalLink(text).ais));
+      }),
+      { numRuns: NUM_RUNS * 4 },
+    );
+  });
 
   it.each(parsers)('%s', (_, parse) => {
     fc.assert(

@@ -1,20 +1,18 @@
+import { setImmediate } from 'node:timers/promises';
 import type { JwkInput } from '@app/crypto';
 import { summarizeEvent } from '@app/epcis';
 import { bytesEqual, CompactRange, hashLeaf, type Node } from '@app/merkle';
 import { CheckpointError, noteVerifier, openCheckpoint, parseVkey, type Verifier } from '@app/checkpoint';
-import { blockHash, BlockRow, GENESIS_PREV_HASH, leafBytes, leafRecordOf, LeafRecord, RECORD_COLUMNS, recordSignatureProblem, RecordRow } from './formats';
+import { blockHash, BlockRow, type DetachedCheck, GENESIS_PREV_HASH, leafBytes, leafRecordOf, LeafRecord, RECORD_COLUMNS, recordSignatureProblem, RecordRow } from './formats';
 import type { Query } from './node-reader';
 import { ACCESS_COLUMNS, accessLeafBytes, accessLeafOf, type AccessRow } from './access';
-import { epcLinksOf, foldItemStates, partyLinksOf, recallsOf, type ItemState } from './projections';
+import { epcLinksOf, foldItemStates, partyLinksOf, QUERY_COLUMN_TYPES, queryColumnsOf, recallsOf, type ItemState, type LoggedEvent } from './projections';
+import { ItemStateCheck } from './audit/items';
+import { batchSignaturesOnce } from './batch-signatures';
+import { fail, Inconsistent, type AuditFinding } from './audit/finding';
+import { EPC_INDEX, PARTY_INDEX, RebuiltIndex, RECALL_INDEX } from './audit/indexes';
 
-/** The first inconsistency found: where it is and what is wrong. */
-export interface AuditFinding {
-  table: 'event_record' | 'access_record' | 'block' | 'tree_node' | 'epc_event' | 'event_party' | 'recall' | 'item_state' | 'checkpoint';
-  /** Primary key of the offending row, or of the row that should be there. */
-  key: string;
-  block?: number;
-  problem: string;
-}
+export type { AuditFinding } from './audit/finding';
 
 export interface AuditReport {
   ok: boolean;
@@ -39,6 +37,10 @@ export interface AuditOptions {
   signatures?: boolean;
   /** The ledger's checkpoint verifier key (C2SP vkey); without it checkpoints are checked for content only. */
   ledgerVkey?: string;
+  /**
+   * Log positions read and checked at a time. Everything the audit holds is proportional to one chunk (two, with the
+   * next one read meanwhile); small chunks also keep their rows from outliving V8's young generation.
+   */
   chunk?: number;
 }
 
@@ -52,28 +54,24 @@ interface KeyRow {
   revoked_at: Date | null;
 }
 
-class Inconsistent extends Error {
-  constructor(readonly finding: AuditFinding) {
-    super(finding.problem);
-  }
-}
-
-const fail = (finding: AuditFinding): never => {
-  throw new Inconsistent(finding);
-};
+/** Leaves checked between two turns of the event loop, in which the connection can send a queued statement. */
+const YIELD_EVERY = 64;
 
 /**
  * Recomputes the log from PostgreSQL alone: every leaf hash from its record's columns, every Merkle
  * node, every block root, frontier and hash chain, every access record, every partner signature, and the
  * projections (per-EPC and per-party indexes, recalled lots, item states; projections.ts).
  * Any changed, deleted or inserted row makes one of these disagree; the first disagreement is reported.
+ * It reads and holds one chunk of the log at a time (and the next, read meanwhile): item states included (audit/items.ts).
  */
-export async function auditLog(query: Query, options: AuditOptions = {}): Promise<AuditReport> {
+export async function auditLog(connection: Query, options: AuditOptions = {}): Promise<AuditReport> {
+  const query = oneAtATime(connection);
   const started = process.hrtime.bigint();
-  const chunk = options.chunk ?? 5000;
+  const chunk = options.chunk ?? 1000;
   const counts = { records: 0, accessRecords: 0, blocks: 0, treeNodes: 0, epcLinks: 0, partyLinks: 0, recalls: 0, items: 0, signatures: 0, checkpoints: 0 };
-  const items = new Map<string, ItemState>();
+  const items = new ItemStateCheck();
   const keys = options.signatures === false ? undefined : await loadKeys(query);
+  const checkBatch = batchSignaturesOnce();
   const ledger = options.ledgerVkey ? noteVerifier(parseVkey(options.ledgerVkey)) : undefined;
   try {
     const blocks = (await query('SELECT * FROM ledger.block ORDER BY height', [])) as BlockRow[];
@@ -88,61 +86,59 @@ export async function auditLog(query: Query, options: AuditOptions = {}): Promis
       'SELECT greatest((SELECT max(seq) FROM ledger.event_record), (SELECT max(seq) FROM ledger.access_record), -1) + 1 AS end',
       [],
     )) as { end: string }[];
-    for (let next = 0; next < Number(end); next += chunk) {
-      const leaves = await leavesIn(query, next, next + chunk);
-      const nodes: Node[] = [];
-      const links = new Set<string>();
-      const parties = new Set<string>();
-      const recalls = new Set<string>();
-      for (const leaf of leaves) {
-        const row = leaf.row;
-        const seq = Number(row.seq);
-        const table = leaf.kind === 'event' ? ('event_record' as const) : ('access_record' as const);
-        if (seq !== range.size) fail({ table: 'event_record', key: `seq=${range.size}`, problem: `record ${range.size} is missing (next is ${seq})` });
-        const block = blocks[blockIndex];
-        if (!block || Number(row.block_height) !== blockIndex)
-          fail({ table, key: `seq=${seq}`, block: blockIndex, problem: `record says block ${row.block_height}, its position says ${blockIndex}` });
-        let leafHash: Uint8Array;
-        if (leaf.kind === 'event') {
-          const record = leafRecordOf(leaf.row);
-          leafHash = hashLeaf(leafBytes(record));
-          if (keys) {
-            verifySignature(leaf.row, record, keys, blockIndex);
-            counts.signatures++;
+    // Each chunk's projections are compared in PostgreSQL while the next chunk's leaves are checked here.
+    let comparing: Promise<void> = Promise.resolve();
+    for await (const { next, leaves } of chunksOf(query, Number(end), chunk)) {
+      const rebuilt = new RebuiltChunk(next, next + chunk);
+      try {
+        for (const [i, leaf] of leaves.entries()) {
+          if (i % YIELD_EVERY === 0) await setImmediate(); // the connection sends the statements queued meanwhile
+          const row = leaf.row;
+          const seq = Number(row.seq);
+          const table = leaf.kind === 'event' ? ('event_record' as const) : ('access_record' as const);
+          if (seq !== range.size) fail({ table: 'event_record', key: `seq=${range.size}`, problem: `record ${range.size} is missing (next is ${seq})` });
+          const block = blocks[blockIndex];
+          if (!block || Number(row.block_height) !== blockIndex)
+            fail({ table, key: `seq=${seq}`, block: blockIndex, problem: `record says block ${row.block_height}, its position says ${blockIndex}` });
+          let leafHash: Uint8Array;
+          if (leaf.kind === 'event') {
+            const record = leafRecordOf(leaf.row);
+            leafHash = hashLeaf(leafBytes(record));
+            if (keys) {
+              verifySignature(leaf.row, record, keys, checkBatch, blockIndex);
+              counts.signatures++;
+            }
+            rebuilt.add({ seq, summary: summarizeEvent(leaf.row.event), signerGln: leaf.row.signer_gln });
+            counts.records++;
+          } else {
+            leafHash = hashLeaf(accessLeafBytes(accessLeafOf(leaf.row)));
+            counts.accessRecords++;
           }
-          const event = { seq, summary: summarizeEvent(leaf.row.event), signerGln: leaf.row.signer_gln };
-          for (const l of epcLinksOf(event)) links.add([l.epc, l.seq, l.role].join('\u0000'));
-          for (const p of partyLinksOf(event)) parties.add([p.gln, p.seq].join('\u0000'));
-          for (const r of recallsOf(event)) recalls.add([r.gtin, r.lot ?? '', r.seq].join('\u0000'));
-          foldItemStates(items, event);
-          counts.records++;
-        } else {
-          leafHash = hashLeaf(accessLeafBytes(accessLeafOf(leaf.row)));
-          counts.accessRecords++;
+          if (!bytesEqual(leafHash, row.leaf_hash)) fail({ table, key: `seq=${seq}`, block: blockIndex, problem: 'leaf hash does not match the record' });
+          for (const n of range.append(leafHash)) if (n.level > 0) rebuilt.nodes.push(n);
+          if (range.size === Number(block.tree_size)) {
+            previous = checkBlock(block, blockIndex, range, previous);
+            checkCheckpoint(checkpoints.get(blockIndex), blockIndex, range, ledger);
+            counts.checkpoints++;
+            blockIndex++;
+          }
         }
-        if (!bytesEqual(leafHash, row.leaf_hash)) fail({ table, key: `seq=${seq}`, block: blockIndex, problem: 'leaf hash does not match the record' });
-        nodes.push(...range.append(leafHash).filter((n) => n.level > 0));
-        if (range.size === Number(block.tree_size)) {
-          previous = checkBlock(block, blockIndex, range, previous);
-          checkCheckpoint(checkpoints.get(blockIndex), blockIndex, range, ledger);
-          counts.checkpoints++;
-          blockIndex++;
-        }
+        if (range.size < Math.min(next + chunk, Number(end)))
+          fail({ table: 'event_record', key: `seq=${range.size}`, problem: `record ${range.size} is missing` });
+      } finally {
+        await comparing; // a finding in the chunk before comes first
       }
-      if (range.size < Math.min(next + chunk, Number(end)))
-        fail({ table: 'event_record', key: `seq=${range.size}`, problem: `record ${range.size} is missing` });
-      expectedNodes += nodes.length;
-      await checkNodes(query, nodes);
-      counts.epcLinks += await checkIndex(query, EPC_INDEX, next, next + chunk, links);
-      counts.partyLinks += await checkIndex(query, PARTY_INDEX, next, next + chunk, parties);
-      counts.recalls += await checkIndex(query, RECALL_INDEX, next, next + chunk, recalls);
+      expectedNodes += rebuilt.nodes.length;
+      comparing = rebuilt.check(query, items, counts);
+      comparing.catch(() => undefined); // awaited with the next chunk
     }
+    await comparing;
     if (blockIndex !== blocks.length) fail({ table: 'block', key: `height=${blockIndex}`, block: blockIndex, problem: `block ${blockIndex} covers records that do not exist` });
     if (checkpoints.size !== counts.checkpoints) fail({ table: 'checkpoint', key: '*', problem: `${checkpoints.size} checkpoints stored, the log has ${counts.checkpoints}` });
     counts.blocks = blocks.length;
     counts.treeNodes = expectedNodes;
     await checkCounts(query, expectedNodes, counts);
-    counts.items = await checkItems(query, items, chunk);
+    counts.items = await items.finish(query);
     return { ok: true, counts, seconds: elapsed(started) };
   } catch (e) {
     if (e instanceof Inconsistent) return { ok: false, finding: e.finding, counts, seconds: elapsed(started) };
@@ -195,6 +191,38 @@ function checkCheckpoint(row: CheckpointRow | undefined, height: number, range: 
   }
 }
 
+/** What one chunk of the log should have stored beside it, rebuilt from its leaves and events. */
+class RebuiltChunk {
+  readonly nodes: Node[] = [];
+  private readonly links = new RebuiltIndex(EPC_INDEX);
+  private readonly parties = new RebuiltIndex(PARTY_INDEX);
+  private readonly recalls = new RebuiltIndex(RECALL_INDEX);
+  private readonly commissioned = new Map<string, ItemState>();
+  private readonly queryColumns: ReturnType<typeof queryColumnsOf>[] = [];
+
+  constructor(
+    private readonly from: number,
+    private readonly to: number,
+  ) {}
+
+  add(event: LoggedEvent): void {
+    this.links.add(event.seq, epcLinksOf(event).map((l) => [l.epc, l.role]));
+    this.parties.add(event.seq, partyLinksOf(event).map((p) => [p.gln]));
+    this.recalls.add(event.seq, recallsOf(event).map((r) => [r.gtin, r.lot]));
+    foldItemStates(this.commissioned, event);
+    this.queryColumns.push(queryColumnsOf(event));
+  }
+
+  async check(query: Query, items: ItemStateCheck, counts: AuditReport['counts']): Promise<void> {
+    await checkNodes(query, this.nodes);
+    await checkQueryColumns(query, this.queryColumns);
+    counts.epcLinks += await this.links.check(query, this.from, this.to);
+    counts.partyLinks += await this.parties.check(query, this.from, this.to);
+    counts.recalls += await this.recalls.check(query, this.from, this.to);
+    await items.checkChunk(query, this.commissioned);
+  }
+}
+
 async function checkNodes(query: Query, nodes: Node[]): Promise<void> {
   if (!nodes.length) return;
   const rows = (await query('SELECT n.level, n.idx, n.hash FROM ledger.tree_node n JOIN unnest($1::smallint[], $2::bigint[]) AS w(level, idx) USING (level, idx)', [
@@ -209,26 +237,19 @@ async function checkNodes(query: Query, nodes: Node[]): Promise<void> {
   }
 }
 
-/** A projection keyed by log position, rebuilt here from the events to compare with what is stored. */
-interface Index {
-  table: 'epc_event' | 'event_party' | 'recall';
-  columns: string[];
-  what: string;
-}
-const EPC_INDEX: Index = { table: 'epc_event', columns: ['epc', 'seq', 'role'], what: 'EPC' };
-const PARTY_INDEX: Index = { table: 'event_party', columns: ['gln', 'seq'], what: 'party' };
-const RECALL_INDEX: Index = { table: 'recall', columns: ['gtin', 'lot', 'seq'], what: 'recalled lot' };
-
-async function checkIndex(query: Query, index: Index, from: number, to: number, expected: Set<string>): Promise<number> {
-  const rows = (await query(`SELECT ${index.columns.join(', ')} FROM ledger.${index.table} WHERE seq >= $1 AND seq < $2`, [from, to])) as Record<string, string>[];
-  const keyOf = (values: string[]) => index.columns.map((c, i) => `${c}=${values[i]}`).join(',');
-  for (const r of rows) {
-    const values = index.columns.map((c) => String(r[c] ?? '').trim());
-    if (!expected.delete(values.join('\u0000'))) fail({ table: index.table, key: keyOf(values), problem: `index entry matches no ${index.what} of its event` });
-  }
-  const [missing] = expected;
-  if (missing) fail({ table: index.table, key: keyOf(missing.split('\u0000')), problem: `index entry for a ${index.what} of the event is missing` });
-  return rows.length;
+/**
+ * The query columns beside each record must be what its event says. They are not part of the leaf, so a changed
+ * biz_step or event_time would otherwise change query answers unseen. Compared in PostgreSQL, cast as the writer cast them.
+ */
+async function checkQueryColumns(query: Query, expected: ReturnType<typeof queryColumnsOf>[]): Promise<void> {
+  if (!expected.length) return;
+  const columns = ['event_type', 'event_time', 'biz_step', 'disposition', 'biz_location', 'read_point'];
+  const [differs] = (await query(
+    `SELECT x.seq FROM jsonb_to_recordset($1::jsonb) AS x(${QUERY_COLUMN_TYPES}) JOIN ledger.event_record r USING (seq)
+     WHERE (${columns.map((c) => `r.${c}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `x.${c}`).join(', ')}) ORDER BY x.seq LIMIT 1`,
+    [JSON.stringify(expected)],
+  )) as { seq: string }[];
+  if (differs) fail({ table: 'event_record', key: `seq=${differs.seq}`, problem: `query columns (${columns.join(', ')}) differ from the event` });
 }
 
 /** Rows beyond the log (inserted nodes or index entries past its end) show up only in the totals. */
@@ -244,31 +265,30 @@ async function checkCounts(query: Query, treeNodes: number, counts: AuditReport[
   if (Number(stored.recalls) !== counts.recalls) fail({ table: 'recall', key: '*', problem: `${stored.recalls} recalled lots stored, the log has ${counts.recalls}` });
 }
 
-/** Every serialized item's commissioning state against the one rebuilt from the log; rows for no item show too. */
-async function checkItems(query: Query, items: Map<string, ItemState>, chunk: number): Promise<number> {
-  let seen = 0;
-  for (let after = ''; ; ) {
-    const rows = (await query(
-      `SELECT epc, gtin, serial, lot, to_char(expiry, 'YYYY-MM-DD') AS expiry, commissioned_seq, commission_count, last_seq
-       FROM ledger.item_state WHERE epc > $1 ORDER BY epc LIMIT $2`,
-      [after, chunk],
-    )) as { epc: string; gtin: string; serial: string; lot: string | null; expiry: string | null; commissioned_seq: string; commission_count: number; last_seq: string }[];
-    if (!rows.length) break;
-    for (const r of rows) {
-      const item = items.get(r.epc);
-      const stored = [r.gtin.trim(), r.serial, r.lot, r.expiry, Number(r.commissioned_seq), r.commission_count, Number(r.last_seq)];
-      const rebuilt = item && [item.gtin, item.serial, item.lot, item.expiry, item.commissionedSeq, item.commissionCount, item.lastSeq];
-      if (!rebuilt) fail({ table: 'item_state', key: `epc=${r.epc}`, problem: 'item state for an item the log never commissioned' });
-      else if (stored.some((v, i) => v !== rebuilt[i])) fail({ table: 'item_state', key: `epc=${r.epc}`, problem: 'item state differs from its commissioning events' });
-    }
-    seen += rows.length;
-    after = rows[rows.length - 1].epc;
-  }
-  if (seen !== items.size) fail({ table: 'item_state', key: '*', problem: `${seen} item states stored, the log commissions ${items.size} items` });
-  return seen;
+/** Statements one at a time in call order, as one connection runs them: a read ahead waits for the statement under way. */
+function oneAtATime(query: Query): Query {
+  let last: Promise<unknown> = Promise.resolve();
+  return (sql, params) => {
+    const result = last.then(() => query(sql, params));
+    last = result.catch(() => undefined);
+    return result;
+  };
 }
 
 type Leaf = { kind: 'event'; row: RecordRow } | { kind: 'access'; row: AccessRow };
+
+/** The log's leaves in chunks of `size` positions, each read while the one before is checked. */
+async function* chunksOf(query: Query, end: number, size: number): AsyncGenerator<{ next: number; leaves: Leaf[] }> {
+  let reading = leavesIn(query, 0, size);
+  for (let next = 0; next < end; next += size) {
+    const current = reading;
+    if (next + size < end) {
+      reading = leavesIn(query, next + size, next + 2 * size);
+      reading.catch(() => undefined); // a read still under way when the audit stops at a finding fails unheard
+    }
+    yield { next, leaves: await current };
+  }
+}
 
 /** The leaves at log positions [from, to), events and access entries merged in position order. */
 async function leavesIn(query: Query, from: number, to: number): Promise<Leaf[]> {
@@ -285,14 +305,14 @@ async function loadKeys(query: Query): Promise<Map<string, KeyRow>> {
   return new Map(rows.map((k) => [k.kid, k]));
 }
 
-function verifySignature(row: RecordRow, record: LeafRecord, keys: Map<string, KeyRow>, block: number): void {
+function verifySignature(row: RecordRow, record: LeafRecord, keys: Map<string, KeyRow>, checkBatch: DetachedCheck, block: number): void {
   const where = { table: 'event_record' as const, key: `seq=${row.seq}`, block };
   const key = keys.get(row.kid);
   if (!key || key.gln !== row.signer_gln) return fail({ ...where, problem: `signer key ${row.kid} of ${row.signer_gln} is not in the registry` });
   const at = row.record_time.getTime();
   if (at < key.valid_from.getTime() || (key.valid_until && at >= key.valid_until.getTime()) || (key.revoked_at && at >= key.revoked_at.getTime()))
     fail({ ...where, problem: `key ${row.kid} was not valid at recordTime` });
-  const problem = recordSignatureProblem(record, key.public_jwk);
+  const problem = recordSignatureProblem(record, key.public_jwk, checkBatch);
   if (problem) fail({ ...where, problem });
 }
 

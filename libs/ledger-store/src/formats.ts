@@ -105,11 +105,17 @@ export function leafRecordOf(row: RecordRow): LeafRecord {
   };
 }
 
+/** Whether a detached JWS over `payload` verifies with the key. */
+export type DetachedCheck = (jws: string, payload: Uint8Array, publicJwk: JwkInput) => boolean;
+
+export const verifiesDetached: DetachedCheck = (jws, payload, publicJwk) => verifyDetached(jws, payload, publicJwk).ok;
+
 /**
  * Whether a record's partner signature holds: its event hash ID matches the event, and the event's own
  * JWS, or the document JWS over the batch the record's position proves the event was part of, verifies.
+ * `checkBatch` checks document signatures only: the audit passes one that verifies each document once (audit/signatures.ts).
  */
-export function recordSignatureProblem(r: LeafRecord, signerPublicJwk: JwkInput): string | undefined {
+export function recordSignatureProblem(r: LeafRecord, signerPublicJwk: JwkInput, checkBatch: DetachedCheck = verifiesDetached): string | undefined {
   try {
     const { unsigned, jws: own } = splitSignature(r.event);
     const eventId = eventHashId(unsigned, { context: r.context });
@@ -117,8 +123,10 @@ export function recordSignatureProblem(r: LeafRecord, signerPublicJwk: JwkInput)
     const jws = r.batchSignature?.jws ?? own;
     if (!jws) return 'the record carries no signature';
     if (parseJwsHeader(jws).kid !== r.signer.kid) return `the signature names another key than ${r.signer.kid}`;
-    const payload = r.batchSignature ? batchPayloadFor(eventId, r.batchSignature.position) : utf8Encode(canonicalize(unsigned));
-    return verifyDetached(jws, payload, signerPublicJwk).ok ? undefined : `signature by ${r.signer.kid} does not verify`;
+    const holds = r.batchSignature
+      ? checkBatch(jws, batchPayloadFor(eventId, r.batchSignature.position), signerPublicJwk)
+      : verifiesDetached(jws, utf8Encode(canonicalize(unsigned)), signerPublicJwk);
+    return holds ? undefined : `signature by ${r.signer.kid} does not verify`;
   } catch (e) {
     // a record altered into something malformed (bad proof, bad JWS) is a finding, not a crash
     return `signature cannot be checked: ${(e as Error).message}`;

@@ -1,5 +1,5 @@
 import { namedParties, type EventSummary } from '@app/epcis';
-import { parseDigitalLink } from '@app/gs1';
+import { digitalLinkAis } from '@app/gs1';
 import { isRecall } from '@app/custody';
 
 /**
@@ -11,6 +11,20 @@ export interface LoggedEvent {
   summary: EventSummary;
   signerGln: string;
 }
+
+/** The event_record columns the EPCIS query interface filters on, copied from the event beside its record. */
+export const queryColumnsOf = ({ seq, summary }: LoggedEvent) => ({
+  seq,
+  event_type: summary.type,
+  event_time: summary.eventTime,
+  biz_step: summary.bizStep ?? null,
+  disposition: summary.disposition ?? null,
+  biz_location: summary.bizLocation ?? null,
+  read_point: summary.readPoint ?? null,
+});
+
+/** How the writer casts them on insert; the audit compares with the same casts, so both read eventTime alike. */
+export const QUERY_COLUMN_TYPES = 'seq bigint, event_type text, event_time timestamptz, biz_step text, disposition text, biz_location text, read_point text';
 
 export const epcLinksOf = ({ seq, summary }: LoggedEvent) => summary.epcs.map(({ epc, role }) => ({ epc, seq, role }));
 
@@ -35,7 +49,7 @@ export interface ItemState {
 export function foldItemStates(items: Map<string, ItemState>, { seq, summary }: LoggedEvent): void {
   if (summary.type !== 'ObjectEvent' || summary.action !== 'ADD' || summary.bizStep !== 'commissioning') return;
   for (const { epc } of summary.epcs) {
-    const ais = parseDigitalLink(epc).ais;
+    const ais = digitalLinkAis(epc);
     if (!ais['21']) continue;
     const item = items.get(epc);
     if (item) {

@@ -13,3 +13,5 @@ export {
   verifyConsistency,
 } from './verify';
 export { MemoryNodeStore } from './memory-node-store';
+export { InclusionMemory } from './inclusion-memory';
+export type { TreeHead, TrustedHead, Leaf } from './inclusion-memory';

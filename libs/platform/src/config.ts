@@ -14,6 +14,17 @@ export const commonConfigSchema = {
     .default('127.0.0.1:9092')
     .messages({ 'string.pattern.base': 'KAFKA_BROKERS must be host:port[,host:port...]' }),
   KAFKA_CLIENT_ID: Joi.string().default('dscsa-trace'),
+  /** TLS to the brokers; KAFKA_SSL_CA_FILE adds a CA bundle (PEM) to trust besides the system's. */
+  KAFKA_SSL: Joi.boolean().default(false),
+  KAFKA_SSL_CA_FILE: Joi.string().optional(),
+  KAFKA_SASL_MECHANISM: Joi.string().valid('plain', 'scram-sha-256', 'scram-sha-512').optional(),
+  KAFKA_SASL_USERNAME: Joi.string().when('KAFKA_SASL_MECHANISM', { is: Joi.exist(), then: Joi.required() }),
+  /** A SASL mechanism takes exactly one of the password and, from a Docker or Kubernetes secret, the password file. */
+  KAFKA_SASL_PASSWORD: Joi.string().when('KAFKA_SASL_MECHANISM', {
+    is: Joi.exist(),
+    then: Joi.when('KAFKA_SASL_PASSWORD_FILE', { is: Joi.exist(), then: Joi.forbidden(), otherwise: Joi.required() }),
+  }),
+  KAFKA_SASL_PASSWORD_FILE: Joi.string().optional(),
   /** kafka, or embedded: a durable log in PostgreSQL, for the single-process mode (npm start without KAFKA_BROKERS). */
   EVENT_LOG: Joi.string().valid('kafka', 'embedded').default('kafka'),
   KAFKA_TOPIC_EVENTS: Joi.string().default(DEFAULT_TOPICS.events),

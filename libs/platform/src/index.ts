@@ -7,3 +7,4 @@ export * from './modules';
 export * from './problem.filter';
 export * from './dev-secret';
 export * from './event-log';
+export * from './group-commit';

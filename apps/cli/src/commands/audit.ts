@@ -6,7 +6,8 @@ import { writeOutput } from '../io';
 /** `audit [--database-url URL] [--no-signatures]`: recompute the log from PostgreSQL; exit 1 on the first inconsistency. */
 export async function audit(opts: { databaseUrl: string; signatures: boolean; ledgerKey?: string }): Promise<void> {
   if (opts.signatures && !opts.ledgerKey) throw new CliError('audit: --ledger-key VKEY (or LEDGER_VKEY) is needed to verify checkpoints; --no-signatures skips all signatures', 2);
-  const client = new Client({ connectionString: opts.databaseUrl });
+  // JIT off, as for the apps' sessions (SESSION_OPTIONS in @app/platform, not imported: it would load Nest into every CLI start).
+  const client = new Client({ connectionString: opts.databaseUrl, options: '-c jit=off' });
   try {
     await client.connect();
   } catch (e) {

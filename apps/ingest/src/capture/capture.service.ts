@@ -14,7 +14,7 @@ import {
   type EventSummary,
   type JsonObject,
 } from '@app/epcis';
-import { ProblemException } from '@app/platform';
+import { GroupCommit, ProblemException } from '@app/platform';
 import { EventPublisher, Publication } from './event-publisher.service';
 import { SignatureRejected, SignatureVerifier, Signer } from './signature-verifier.service';
 import { ReadDocument } from './document-reader';
@@ -53,9 +53,14 @@ interface Entry {
 
 type Candidate = Entry & { eventId: string; summary: EventSummary };
 
+const GROUPS = { maxItems: 500, concurrency: 2 };
+
 @Injectable()
 export class CaptureService {
   private readonly logger = new Logger(CaptureService.name);
+  /** POST /events in flight share the duplicate check and the record of accepted events (one statement each). */
+  private readonly duplicateChecks = new GroupCommit((ids: string[]) => this.alreadyCaptured(ids).then((known) => ids.map((id) => known.has(id))), GROUPS);
+  private readonly acceptances = new GroupCommit((ps: Publication[]) => this.recordAccepted(null, ps).then(() => ps.map(() => undefined)), GROUPS);
 
   constructor(
     private readonly verifier: SignatureVerifier,
@@ -90,10 +95,10 @@ export class CaptureService {
     const [publication] = await this.sign([c], [c.eventId], batchJws, recordTime).catch(rethrowAsProblem);
     const denied = await this.authorize(c, publication, submitter);
     if (denied) throw new ProblemException(403, denied.rule, denied.message, { eventId: c.eventId });
-    if ((await this.alreadyCaptured([c.eventId])).size)
+    if (await this.duplicateChecks.submit(c.eventId))
       throw new ProblemException(409, 'duplicate-event', `event ${c.eventId} has already been captured`, { eventId: c.eventId });
     await this.publisher.publish(publication);
-    await this.recordAccepted(null, [publication]);
+    await this.acceptances.submit(publication);
     return { eventId: c.eventId, recordTime: publication.captured.recordTime, signer: publication.captured.signer };
   }
 

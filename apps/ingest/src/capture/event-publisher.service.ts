@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CapturedEvent, encodeCapturedEvent } from '@app/epcis';
-import { createLogProducer, LogMessage, LogProducer, ProblemException } from '@app/platform';
+import { createLogProducer, GroupCommit, kafkaSettings, LogMessage, LogProducer, ProblemException } from '@app/platform';
 
 export interface Publication {
   key: string;
@@ -14,7 +14,8 @@ export interface Publication {
  * Publishes accepted events with acks from all in-sync replicas: a request is acknowledged to the
  * partner only after Kafka has durably accepted its events. Single events go through an idempotent
  * producer; a document's events go in one Kafka transaction, so a rolled-back capture leaves nothing
- * a read-committed consumer (the ledger) could see.
+ * a read-committed consumer (the ledger) could see. Concurrent single events share one produce request
+ * (group commit); each is acknowledged when that request is.
  */
 @Injectable()
 export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
@@ -22,17 +23,23 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
   private readonly log: LogProducer;
   private readonly timeoutMs: number;
   private readonly topic: string;
+  private readonly singles: GroupCommit<LogMessage, undefined>;
 
   constructor(config: ConfigService, @InjectDataSource() db: DataSource) {
     this.timeoutMs = config.getOrThrow<number>('INGEST_PUBLISH_TIMEOUT_MS');
     this.topic = config.getOrThrow('KAFKA_TOPIC_EVENTS');
     this.log = createLogProducer({
       kind: config.getOrThrow('EVENT_LOG'),
-      brokers: config.getOrThrow('KAFKA_BROKERS'),
+      kafka: kafkaSettings(config),
       clientId: `${config.getOrThrow('KAFKA_CLIENT_ID')}-ingest`,
       db,
       transactional: true,
     });
+    // kafkajs keeps at most 5 idempotent requests in flight per broker.
+    this.singles = new GroupCommit(async (messages) => {
+      await this.log.send(this.topic, messages);
+      return messages.map(() => undefined);
+    }, { maxItems: 500, concurrency: 4 });
   }
 
   async onModuleInit(): Promise<void> {
@@ -48,7 +55,7 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
   }
 
   async publish(p: Publication): Promise<void> {
-    await this.withTimeout(this.log.send(this.topic, [message(p)]), p.captured.eventId);
+    await this.withTimeout(this.singles.submit(message(p)), p.captured.eventId);
   }
 
   /** All or nothing: the events of one capture document in one Kafka transaction. */

@@ -3,7 +3,21 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CompactRange, hashLeaf } from '@app/merkle';
 import { CapturedEvent, EventSummary } from '@app/epcis';
-import { accessLeafBytes, AccessMessage, blockHash, epcLinksOf, foldItemStates, GENESIS_PREV_HASH, ItemState, leafBytes, LeafRecord, partyLinksOf, recallsOf } from '@app/ledger-store';
+import {
+  accessLeafBytes,
+  AccessMessage,
+  blockHash,
+  epcLinksOf,
+  foldItemStates,
+  GENESIS_PREV_HASH,
+  ItemState,
+  leafBytes,
+  LeafRecord,
+  partyLinksOf,
+  QUERY_COLUMN_TYPES,
+  queryColumnsOf,
+  recallsOf,
+} from '@app/ledger-store';
 import { WriterLease } from './writer-lease.service';
 import { CheckpointSigner } from './checkpoint-signer.service';
 
@@ -27,6 +41,20 @@ export type Consumed = ConsumedEvent | ConsumedAccess;
 
 const isAccess = (c: Consumed): c is ConsumedAccess => 'access' in c;
 
+export interface NextOffset {
+  topic: string;
+  partition: number;
+  /** The offset consumption resumes from: the chunk's last offset + 1. */
+  offset: string;
+}
+
+/** Consecutive messages of one partition, decoded, and where that partition resumes after them. */
+export interface Chunk {
+  consumed: Consumed[];
+  next: NextOffset;
+}
+
+/** Per chunk: the block its fresh messages went into, how many went in and how many were already logged. */
 export interface AppendResult {
   height: number | null;
   appended: number;
@@ -53,23 +81,39 @@ export class LogWriter {
 
   /**
    * Appends one block in one transaction: leaves, Merkle nodes, block header, projections and the
-   * Kafka offsets consumed. Events already in the log (same event hash ID) and access entries already
-   * in it (same entry ID) are skipped, so a redelivered message never appears twice.
+   * Kafka offsets consumed. The block holds the chunks in order, possibly from several partitions and
+   * topics. Events already in the log (same event hash ID) and access entries already in it (same entry
+   * ID) are skipped, so a redelivered message never appears twice.
    */
-  async append(batch: Consumed[], nextOffset: { topic: string; partition: number; offset: string }): Promise<AppendResult> {
+  async append(chunks: Chunk[]): Promise<AppendResult[]> {
     return this.db.transaction(async (tx) => {
       await this.lease.assertHeld(tx);
       const [head] = (await tx.query('SELECT height, tree_size, frontier, block_hash FROM ledger.block ORDER BY height DESC LIMIT 1')) as Head[];
-      const fresh = await this.withoutDuplicates(tx, batch);
-      let height: number | null = null;
-      if (fresh.length > 0) height = await this.appendBlock(tx, head, fresh);
-      await tx.query(
-        `INSERT INTO ledger.consumer_offset (topic, kafka_partition, next_offset, block_height) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (topic, kafka_partition) DO UPDATE SET next_offset = GREATEST(ledger.consumer_offset.next_offset, EXCLUDED.next_offset), block_height = EXCLUDED.block_height`,
-        [nextOffset.topic, nextOffset.partition, nextOffset.offset, height ?? head?.height ?? -1],
-      );
-      return { height, appended: fresh.length, duplicates: batch.length - fresh.length };
+      const fresh = await this.withoutDuplicates(tx, chunks.flatMap((c) => c.consumed));
+      const height = fresh.length > 0 ? await this.appendBlock(tx, head, fresh) : null;
+      await this.storeOffsets(tx, chunks, height ?? (head ? Number(head.height) : -1));
+      const kept = new Set(fresh);
+      return chunks.map((c) => {
+        const appended = c.consumed.filter((x) => kept.has(x)).length;
+        return { height: appended ? height : null, appended, duplicates: c.consumed.length - appended };
+      });
     });
+  }
+
+  /** Where each partition resumes, stored with the block that consumed it (the furthest offset per partition). */
+  private async storeOffsets(tx: EntityManager, chunks: Chunk[], height: number): Promise<void> {
+    const furthest = new Map<string, NextOffset>();
+    for (const { next } of chunks) {
+      const id = `${next.topic}\u0000${next.partition}`;
+      const seen = furthest.get(id);
+      if (!seen || BigInt(next.offset) > BigInt(seen.offset)) furthest.set(id, next);
+    }
+    await tx.query(
+      `INSERT INTO ledger.consumer_offset (topic, kafka_partition, next_offset, block_height)
+       SELECT o.topic, o.partition, o.offset, $2 FROM jsonb_to_recordset($1::jsonb) AS o(topic text, partition int, "offset" bigint)
+       ON CONFLICT (topic, kafka_partition) DO UPDATE SET next_offset = GREATEST(ledger.consumer_offset.next_offset, EXCLUDED.next_offset), block_height = EXCLUDED.block_height`,
+      [JSON.stringify([...furthest.values()]), height],
+    );
   }
 
   /** A message that cannot enter the log is kept here with its reason (the text only if it is valid UTF-8 without U+0000). */
@@ -146,21 +190,14 @@ export class LogWriter {
          batch_signature, context, signer_gln, kid, record_time, kafka_topic, kafka_partition, kafka_offset, leaf_hash, block_height)
        SELECT r.seq, r.event_id, r.event, r.event_type, r.event_time, r.biz_step, r.disposition, r.biz_location, r.read_point,
          r.batch_signature, r.context, r.signer_gln, r.kid, r.record_time, r.kafka_topic, r.kafka_partition, r.kafka_offset, decode(r.leaf_hash, 'hex'), $2
-       FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, event_id text, event jsonb, event_type text, event_time timestamptz,
-         biz_step text, disposition text, biz_location text, read_point text, batch_signature jsonb, context jsonb, signer_gln text, kid text, record_time timestamptz,
-         kafka_topic text, kafka_partition int, kafka_offset bigint, leaf_hash text)`,
+       FROM jsonb_to_recordset($1::jsonb) AS r(${QUERY_COLUMN_TYPES}, event_id text, event jsonb,
+         batch_signature jsonb, context jsonb, signer_gln text, kid text, record_time timestamptz, kafka_topic text, kafka_partition int, kafka_offset bigint, leaf_hash text)`,
       [
         JSON.stringify(
           rows.map(({ seq, record, leafHash, summary }) => ({
-            seq,
+            ...queryColumnsOf({ seq, summary, signerGln: record.signer.gln }),
             event_id: record.eventId,
             event: record.event,
-            event_type: summary.type,
-            event_time: summary.eventTime,
-            biz_step: summary.bizStep ?? null,
-            disposition: summary.disposition ?? null,
-            biz_location: summary.bizLocation ?? null,
-            read_point: summary.readPoint ?? null,
             batch_signature: record.batchSignature ?? null,
             context: record.context ?? null,
             signer_gln: record.signer.gln,

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Request } from 'express';
 import { AccessEntry, AccessMessage } from '@app/ledger-store';
-import { createLogProducer, LogProducer } from '@app/platform';
+import { createLogProducer, kafkaSettings, LogProducer } from '@app/platform';
 
 export type AccessRecord = Omit<AccessEntry, 'at' | 'detail'> & { detail?: Record<string, unknown> };
 
@@ -75,7 +75,7 @@ export class AccessLogRelay implements OnApplicationBootstrap, OnApplicationShut
     this.intervalMs = config.getOrThrow<number>('ACCESS_LOG_RELAY_INTERVAL_MS');
     this.producer = createLogProducer({
       kind: config.getOrThrow('EVENT_LOG'),
-      brokers: config.getOrThrow('KAFKA_BROKERS'),
+      kafka: kafkaSettings(config),
       clientId: `${config.getOrThrow('KAFKA_CLIENT_ID')}-verify`,
       db,
     });

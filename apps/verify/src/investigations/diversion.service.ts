@@ -26,10 +26,10 @@ export interface DiversionReport {
   counts: Record<AnomalyCode, number>;
 }
 
-/** Packages one report may assess; each is a custody path of a few queries. */
+/** Packages one report may assess. */
 export const MAX_UNITS = 200_000;
-/** Packages assessed at once. */
-const CONCURRENCY = 8;
+/** Packages verified together: their custody paths are all the report holds in memory at a time, besides anomalies. */
+const CHUNK = 1_000;
 
 /** Serialized packages (SGTIN Digital Links) among the EPCs the ledger indexes. */
 const SGTIN_PATTERN = 'https://id.gs1.org/01/%/21/%';
@@ -71,13 +71,12 @@ export class DiversionService {
       eventTimes: await this.recallTimes([...new Set(items.map((i) => i.gtin))]),
     };
     const anomalies: Anomaly[] = [];
-    // Chunk by chunk, so only anomalies outlive their chunk, never the custody paths.
-    for (let start = 0; start < items.length; start += CONCURRENCY) {
-      const units = await Promise.all(
-        items.slice(start, start + CONCURRENCY).map(async ({ epc, gtin, lot, expiry }): Promise<UnitCustody> => {
-          const v = await this.verification.verify({ gtin, sgtin: epc, lot: lot ?? undefined, expiry: expiry ?? undefined }, { today });
-          return { sgtin: epc, lot: lot ?? undefined, expiry: expiry ?? undefined, assessment: { reasons: v.reasons, path: v.custodyPath, currentHolder: v.currentHolder } };
-        }),
+    // Chunk by chunk, each verified as a set, so only anomalies outlive their chunk, never the custody paths.
+    for (let start = 0; start < items.length; start += CHUNK) {
+      const units = await this.verification.verifyAll(
+        items.slice(start, start + CHUNK).map(({ epc, gtin, lot, expiry }) => ({ gtin, sgtin: epc, lot: lot ?? undefined, expiry: expiry ?? undefined })),
+        { today },
+        (v): UnitCustody => ({ sgtin: v.scan.sgtin, lot: v.scan.lot, expiry: v.scan.expiry, assessment: { reasons: v.reasons, path: v.custodyPath, currentHolder: v.currentHolder } }),
       );
       await this.addPartners(options.partners, units);
       anomalies.push(...findAnomalies(units, options));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { Message, Partitioners, Producer } from 'kafkajs';
-import { createKafka } from '../kafka';
+import { createKafka, KafkaSettings } from '../kafka';
 import { EmbeddedLog, LogDatabase, LogMessage } from './embedded-log';
 
 /** Where accepted events and access entries go: Kafka, or the embedded log of the single-process mode. */
@@ -18,8 +18,8 @@ export interface LogProducer {
 
 export type EventLogKind = 'kafka' | 'embedded';
 
-export function createLogProducer(o: { kind: EventLogKind; brokers: string; clientId: string; db: LogDatabase; transactional?: boolean }): LogProducer {
-  return o.kind === 'embedded' ? new EmbeddedLogProducer(new EmbeddedLog(o.db)) : new KafkaLogProducer(o.brokers, o.clientId, o.transactional ?? false);
+export function createLogProducer(o: { kind: EventLogKind; kafka: KafkaSettings; clientId: string; db: LogDatabase; transactional?: boolean }): LogProducer {
+  return o.kind === 'embedded' ? new EmbeddedLogProducer(new EmbeddedLog(o.db)) : new KafkaLogProducer(o.kafka, o.clientId, o.transactional ?? false);
 }
 
 /** An idempotent kafkajs producer, and a transactional one when atomic sends are needed. */
@@ -31,12 +31,11 @@ class KafkaLogProducer implements LogProducer {
   private connected = false;
   private probe?: { at: number; reachable: Promise<boolean> };
 
-  constructor(
-    private readonly brokers: string,
-    clientId: string,
-    transactional: boolean,
-  ) {
-    const kafka = createKafka(brokers, clientId);
+  private readonly brokers: string;
+
+  constructor(connection: KafkaSettings, clientId: string, transactional: boolean) {
+    this.brokers = connection.brokers;
+    const kafka = createKafka(connection, clientId);
     const common = { idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner };
     this.producer = kafka.producer({ ...common, maxInFlightRequests: 5 });
     if (transactional) this.transactional = kafka.producer({ ...common, maxInFlightRequests: 1, transactionalId: `${clientId}-${randomUUID()}` });
