@@ -93,11 +93,26 @@ describe('the diversion report over a simulated supply chain captured by the rea
     const own = await report('', token);
     expect(own.status).toBe(200);
     expect(own.body.parameters.partner).toBe(pharmacy);
-    expect(own.body.anomalies).toEqual(full.body.anomalies.filter((a) => a.parties.includes(pharmacy)));
+    const named = full.body.anomalies.filter((a) => a.parties.includes(pharmacy));
+    const finding = (a: Anomaly) => [a.code, a.sgtin, a.at, a.severity];
+    expect(own.body.anomalies.map(finding)).toEqual(named.map(finding));
     expect(own.body.anomalies.map((a: Anomaly) => a.code)).toContain('VANISHED_IN_TRANSIT');
     expect(own.body.anomalies.length).toBeLessThan(full.body.anomalies.length);
     expect((await report(`&partner=${pharmacy}`, token)).body.anomalies).toEqual(own.body.anomalies);
-    expect((await report(`&partner=${pharmacy}`)).body.anomalies).toEqual(own.body.anomalies);
+    // A regulator naming the pharmacy sees the same findings unscoped.
+    expect((await report(`&partner=${pharmacy}`)).body.anomalies).toEqual(named);
+
+    // As on a scan, the pharmacy reads only events it took part in (and recall announcements), and their parties.
+    const { rows } = await db.query(
+      `SELECT e.event_id FROM ledger.event_record e WHERE e.seq IN (SELECT seq FROM ledger.event_party WHERE gln = $1) OR e.seq IN (SELECT seq FROM ledger.recall)`,
+      [pharmacy],
+    );
+    const readable = new Set(rows.map((r) => r.event_id));
+    own.body.anomalies.forEach((a: Anomaly, i: number) => {
+      expect({ a, hidden: a.evidence.filter((id) => !readable.has(id)), extra: a.parties.filter((gln) => !named[i].parties.includes(gln)) }).toEqual({ a, hidden: [], extra: [] });
+      expect(named[i].evidence).toEqual(expect.arrayContaining(a.evidence));
+    });
+    expect(own.body.anomalies.some((a: Anomaly, i: number) => a.evidence.length < named[i].evidence.length)).toBe(true);
   });
 
   it('answers CSV, one anomaly a line, and logs who read the report', async () => {

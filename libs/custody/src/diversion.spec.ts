@@ -115,6 +115,27 @@ describe('the diversion report', () => {
     expect(dispensed.message).toMatch(/It turns up again afterwards: shipping recorded by Main St Pharmacy \(\d+\) on 2026-03-11T09:00:00Z\.$/);
   });
 
+  it('shows a trading partner only the parties and evidence of the steps it took part in, as a scan does', () => {
+    const resold = happyChain()
+      .ship('resell', PHARMACY, '2026-03-11T09:00:00Z', [sgtin('S1')], PHARMACY, OTHER_PHARMACY)
+      .receive('rebuy', OTHER_PHARMACY, '2026-03-11T10:00:00Z', [sgtin('S1')], PHARMACY, OTHER_PHARMACY);
+    const dispensed = (viewer?: string) => report(units(resold), { viewer }).find((a) => a.code === 'ALREADY_DISPENSED' && a.sgtin === S(1))!;
+    // The maker shipped to the wholesaler and no further: the pharmacies and their events are hidden from it.
+    expect(dispensed(MAKER)).toMatchObject({ evidence: [], parties: [] });
+    expect(dispensed(MAKER).message).toMatch(/It turns up again afterwards: shipping recorded by another trading partner on 2026-03-11T09:00:00Z\.$/);
+    // The buyer sees the resale it took part in and its seller, not the sale at the counter before it.
+    expect(dispensed(OTHER_PHARMACY)).toMatchObject({ evidence: ['resell', 'rebuy'], parties: [PHARMACY, OTHER_PHARMACY] });
+    expect(dispensed(OTHER_PHARMACY).message).toMatch(/recorded by Main St Pharmacy \(\d+\) on/);
+    expect(dispensed()).toMatchObject({ evidence: ['dispenseS1', 'resell', 'rebuy'], parties: [PHARMACY, OTHER_PHARMACY] });
+    // A recall announcement is not a custody step: it stays evidence for everyone.
+    const recalled = report(units(happyChain(), { recalls: [{ gtin: GTIN, lots: [LOT], eventId: 'recall' }] }), {
+      viewer: MAKER,
+      eventTimes: new Map([['recall', '2026-03-08T00:00:00Z']]),
+    }).find((a) => a.code === 'RECALLED' && a.sgtin === S(2))!;
+    expect(recalled).toMatchObject({ evidence: ['recall'], parties: [] });
+    expect(recalled.message).toMatch(/held by another trading partner\.$/);
+  });
+
   it('reports recalled and expired packages still in the supply chain, or handled after, not those dispensed before', () => {
     const recalls = [{ gtin: GTIN, lots: [LOT], eventId: 'recall' }];
     const recalled = (at: string) =>

@@ -1,7 +1,7 @@
 import { gtinOf } from './authorization';
 import { AssessInput, Assessment, CustodyStep, partyLabel, Reason, ReasonCode, SEVERITY, Severity, StepKind } from './model';
 import { licensedAt } from './rules';
-import { stepParties } from './visibility';
+import { scopePath, stepParties } from './visibility';
 
 /** Trade patterns that only show across packages and time, with their severities (the verdict reasons are in SEVERITY). */
 export const DIVERSION_SEVERITY = {
@@ -54,6 +54,11 @@ export interface DiversionOptions {
   now?: string;
   /** Keep only anomalies that name this GLN. */
   partner?: string;
+  /**
+   * A trading partner reading the report (regulators are not scoped): as on a scan, it sees parties and evidence
+   * of the steps it took part in, and other parties are named only as "another trading partner".
+   */
+  viewer?: string;
   vanishAfterHours?: number;
   minTransitMinutes?: number;
   partners: AssessInput['partners'];
@@ -86,7 +91,7 @@ export function findAnomalies(units: Iterable<UnitCustody>, o: DiversionOptions)
     const u = new UnitReview(unit, o);
     for (const a of [...u.verdictReasons(), ...u.reverseDirection(), ...u.unlicensedRecipients(), ...u.vanished(), ...u.velocity()]) {
       const at = Date.parse(a.at);
-      if (at >= from && at < to && (o.partner === undefined || a.parties.includes(o.partner))) found.push(a);
+      if (at >= from && at < to && (o.partner === undefined || a.parties.includes(o.partner))) found.push(u.scoped(a));
     }
   }
   return found.sort(compareAnomalies);
@@ -104,14 +109,30 @@ export function countByCode(anomalies: readonly Anomaly[]): Record<AnomalyCode, 
   return counts;
 }
 
+const ANOTHER_PARTNER = 'another trading partner';
+
 class UnitReview {
   private readonly path: CustodyStep[];
+  /** For a viewer: the parties and events of the steps it took part in. */
+  private readonly scope?: { parties: Set<string>; events: Set<string> };
 
   constructor(
     private readonly unit: UnitCustody,
     private readonly o: DiversionOptions,
   ) {
     this.path = unit.assessment.path;
+    if (o.viewer !== undefined) {
+      const { visible } = scopePath(o.viewer, this.path);
+      this.scope = { parties: new Set([o.viewer, ...visible.flatMap(stepParties)]), events: new Set(visible.map((s) => s.eventId)) };
+    }
+  }
+
+  /** The anomaly as the viewer may see it: evidence off the path (recall announcements) stays, hidden steps go. */
+  scoped(a: Anomaly): Anomaly {
+    const scope = this.scope;
+    if (!scope) return a;
+    const onPath = new Set(this.path.map((s) => s.eventId));
+    return { ...a, parties: a.parties.filter((gln) => scope.parties.has(gln)), evidence: a.evidence.filter((id) => scope.events.has(id) || !onPath.has(id)) };
   }
 
   /** Each reason of the verdict, dated by its latest evidence; end-of-life and lapsed states only when they matter (see the sets above). */
@@ -232,7 +253,7 @@ class UnitReview {
   }
 
   private names(glns: string[]): string {
-    return glns.map((gln) => partyLabel(this.o.partners, gln)).join(' / ') || 'nobody';
+    return glns.map((gln) => (!this.scope || this.scope.parties.has(gln) ? partyLabel(this.o.partners, gln) : ANOTHER_PARTNER)).join(' / ') || 'nobody';
   }
 
   private describe(s: CustodyStep): string {

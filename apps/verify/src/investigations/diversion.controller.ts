@@ -32,7 +32,8 @@ export class DiversionController {
     description:
       'Verdict reasons found across every package the window touched, and the trade patterns REVERSE_DIRECTION, UNLICENSED_RECIPIENT, ' +
       `VANISHED_IN_TRANSIT and IMPOSSIBLE_VELOCITY, each with its evidence (event hash IDs). A regulator may name any partner or none; any other ` +
-      `partner sees only anomalies that name it (partner defaults to its own GLN; another GLN is 403). At most ${MAX_WINDOW_DAYS} days and ${MAX_UNITS} packages (422).`,
+      `partner sees only anomalies that name it (partner defaults to its own GLN; another GLN is 403), and in them, as on a scan, only the parties ` +
+      `and evidence of the steps it took part in (others are "another trading partner"). At most ${MAX_WINDOW_DAYS} days and ${MAX_UNITS} packages (422).`,
   })
   @ApiQuery({ name: 'from', description: 'start of the window (inclusive): YYYY-MM-DD or an RFC 3339 date-time' })
   @ApiQuery({ name: 'to', description: 'end of the window (exclusive), after from, at most 366 days later' })
@@ -46,6 +47,7 @@ export class DiversionController {
     if (!isRegulator(who)) {
       if (query.partner !== undefined && query.partner !== who.gln) throw new ProblemException(403, 'forbidden', 'a trading partner may only see the diversion report of its own GLN');
       query.partner = who.gln;
+      query.viewer = who.gln;
     }
     const report = await this.reports.report(query);
     await this.accessLog.record(

@@ -11,6 +11,8 @@ export interface DiversionQuery {
   to: Date;
   /** Only anomalies that name this GLN (and only packages it handled are assessed). */
   partner?: string;
+  /** A trading partner reading the report: parties and evidence scoped to its own steps (a regulator's is not). */
+  viewer?: string;
   /** GTIN-14: only packages of this product. */
   gtin?: string;
   vanishAfterHours: number;
@@ -65,6 +67,7 @@ export class DiversionService {
       to: q.to.toISOString(),
       now: now.toISOString(),
       partner: q.partner,
+      viewer: q.viewer,
       vanishAfterHours: q.vanishAfterHours,
       minTransitMinutes: q.minTransitMinutes,
       partners: new Map<string, PartnerFacts>(),
