@@ -22,7 +22,7 @@ const { main, portOf } = require('./healthcheck.js') as {
   portOf(app: string, env: Record<string, string | undefined>): number;
 };
 const { makeKeys, vkeyOf } = require('./keygen.js') as {
-  makeKeys(libs: { checkpoint: typeof checkpoint; crypto: typeof crypto }, origin: string): { ledgerSigningKey: string; registrySigningKey: string };
+  makeKeys(libs: { checkpoint: typeof checkpoint; crypto: typeof crypto }, origin: string): { ledgerSigningKey: string; registrySigningKey: string; adminToken: string };
   vkeyOf(libs: { checkpoint: typeof checkpoint }, skey: string): string;
 };
 
@@ -41,7 +41,6 @@ const APPS: Record<string, { schema: ObjectSchema; portKey: string }> = {
 
 /** What an operator puts in docker/.env: every variable the file requires, with realistic values. */
 const SAMPLE_ENV: Record<string, string> = {
-  ADMIN_TOKEN: 'a'.repeat(64),
   POSTGRES_PASSWORD: '0123456789abcdef0123456789abcdef0123456789abcdef',
   LEDGER_VKEY: 'dscsa-trace.example/ledger+dba000d0+AdGxtoH1CMu/VaswvHtWEQBIfGIIjiXK5EG9Dn61Lon4',
 };
@@ -253,7 +252,8 @@ describe('docker/compose.yaml: what the schema cannot check', () => {
 
   it('runs in production mode with the secrets production requires', () => {
     for (const app of appNames) expect(envOf(services[app]).NODE_ENV).toBe('production');
-    expect(envOf(services.ingest).ADMIN_TOKEN).toBe(SAMPLE_ENV.ADMIN_TOKEN);
+    expect(envOf(services.ingest).ADMIN_TOKEN).toBeUndefined();
+    expect(envOf(services.ingest).ADMIN_TOKEN_FILE).toBe('/run/secrets/admin_token');
     expect(envOf(services.verify).LEDGER_VKEY).toBe(SAMPLE_ENV.LEDGER_VKEY);
     // the ledger signs with LEDGER_SIGNING_KEY(_FILE), ingest's registry with REGISTRY_SIGNING_KEY(_FILE)
     expect(envOf(services.ledger).LEDGER_SIGNING_KEY_FILE).toMatch(/^\/run\/secrets\//);
@@ -526,5 +526,10 @@ describe('docker/keygen.js', () => {
     const jwk = JSON.parse(keys.registrySigningKey) as crypto.PrivateJwk;
     expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', d: expect.any(String), x: expect.any(String) });
     expect(crypto.publicJwkFromPrivate(jwk)).toEqual({ kty: 'OKP', crv: 'Ed25519', x: (jwk as crypto.Ed25519PrivateJwk).x });
+  });
+
+  it('makes an admin token of 256 random bits, as ingest reads it from ADMIN_TOKEN_FILE', () => {
+    expect(keys.adminToken).toMatch(/^[0-9a-f]{64}$/);
+    expect(makeKeys({ checkpoint, crypto }, origin).adminToken).not.toBe(keys.adminToken);
   });
 });

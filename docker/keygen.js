@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * Creates the two signing keys the production stack reads as Docker secrets (docker/compose.yaml), once:
+ * Creates the secrets the production stack reads as Docker secrets (docker/compose.yaml), once:
  *   <out>/ledger_signing_key    the ledger's checkpoint key, a C2SP note signer key (PRIVATE+KEY+<origin>+…)
  *   <out>/registry_signing_key  the Ed25519 private JWK signing ingest's registry change log
+ *   <out>/admin_token           the bearer token of ingest's /admin endpoints (256 random bits, hex)
  * and prints, for docker/.env, LEDGER_ORIGIN=<the key's name> and the line verify needs,
  * LEDGER_VKEY=<origin>+<key id>+<public key>.
  * Existing files are never overwritten: run again, it only prints the vkey of the key already there.
@@ -17,6 +18,7 @@
 const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
+const { randomBytes } = require('node:crypto');
 
 /** The keys, from the platform's own libraries (passed in, so tests can use the TypeScript sources). */
 function makeKeys(libs, origin) {
@@ -24,6 +26,7 @@ function makeKeys(libs, origin) {
   return {
     ledgerSigningKey: checkpoint.formatSkey(checkpoint.generateSignerKey(checkpoint.ED25519, origin)),
     registrySigningKey: JSON.stringify(crypto.generateKeyPair('EdDSA').privateJwk),
+    adminToken: randomBytes(32).toString('hex'),
   };
 }
 
@@ -45,6 +48,7 @@ function main(argv) {
   for (const [file, value] of [
     ['ledger_signing_key', keys.ledgerSigningKey],
     ['registry_signing_key', keys.registrySigningKey],
+    ['admin_token', keys.adminToken],
   ]) {
     const target = path.join(out, file);
     if (existsSync(target)) {

@@ -3,14 +3,15 @@ import { ConfigService } from '@nestjs/config';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { ProblemException } from '@app/platform';
+import { adminToken } from '../config';
 
-/** Admin endpoints take `Authorization: Bearer <ADMIN_TOKEN>`; compared in constant time. */
+/** Admin endpoints take `Authorization: Bearer <ADMIN_TOKEN>` (or the token in ADMIN_TOKEN_FILE); compared in constant time. */
 @Injectable()
 export class AdminGuard implements CanActivate {
   private readonly token: Buffer;
 
   constructor(config: ConfigService) {
-    this.token = Buffer.from(config.getOrThrow<string>('ADMIN_TOKEN'));
+    this.token = Buffer.from(adminToken(config));
   }
 
   canActivate(context: ExecutionContext): boolean {
