@@ -224,6 +224,30 @@ describe('access control: role × endpoint × someone else’s data, and the acc
     expect((await http('GET', `${stack.verify}/access-log?limit=0`, undefined, as(MAKER))).status).toBe(400);
   });
 
+  it('records concurrent reads with one INSERT, and a read whose entry PostgreSQL refuses fails alone', async () => {
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      // A trigger stands in for any row PostgreSQL refuses: it takes the group's statement down with it.
+      await db.query(`CREATE FUNCTION verify.refuse_e2e() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.subject LIKE '%/21/REFUSED' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`);
+      await db.query('CREATE TRIGGER refuse_e2e BEFORE INSERT ON verify.access_log FOR EACH ROW EXECUTE FUNCTION verify.refuse_e2e()');
+      const { rows: before } = await db.query('SELECT max(id) AS id FROM verify.access_log');
+      const serials = [...Array.from({ length: 24 }, (_, i) => `GROUP${i}`), 'REFUSED'];
+      const answers = await Promise.all(serials.map((serial) => http('POST', `${stack.verify}/scan`, { code: `01${GTIN}21${serial}` }, as(PHARMACY))));
+      expect(answers.map((a) => a.status)).toEqual([...serials.slice(0, -1).map(() => 200), 500]);
+      const { rows } = await db.query('SELECT subject, outcome, at FROM verify.access_log WHERE id > $1 ORDER BY id', [before[0].id]);
+      expect(rows.map((r) => r.subject).sort()).toEqual(serials.slice(0, -1).map((serial) => `https://id.gs1.org/01/${GTIN}/21/${serial}`).sort());
+      expect(rows.every((r) => r.outcome === 'NOT_FOUND')).toBe(true);
+      // Rows of one statement share its transaction's now(): fewer distinct times than reads means they were grouped.
+      expect(new Set(rows.map((r) => r.at.getTime())).size).toBeLessThan(rows.length);
+    } finally {
+      await db.query('DROP TRIGGER IF EXISTS refuse_e2e ON verify.access_log');
+      await db.query('DROP FUNCTION IF EXISTS verify.refuse_e2e()');
+      await db.end();
+    }
+  });
+
   it('appends every access entry to the verifiable log, with inclusion proofs under the signed checkpoint, and the audit checks them', async () => {
     const db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();

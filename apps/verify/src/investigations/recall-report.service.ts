@@ -28,6 +28,8 @@ export interface RecallReport {
 
 /** Units verified together (about: a chunk takes whole commissioning events): their paths are all the report holds at a time. */
 const CHUNK = 1_000;
+/** Chunks being read or assessed at once (two: one in PostgreSQL, one here). */
+const IN_FLIGHT = 2;
 
 /**
  * Every unit of the recalled lots, where it is now (through its cases and pallets), and whether it was dispensed: each
@@ -48,8 +50,23 @@ export class RecallReportService {
     return row.n;
   }
 
-  /** The units, a chunk at a time: the commissioning events of a lot, then each chunk's units through the EPC index of those events. */
+  /**
+   * The units, a chunk at a time. Chunks overlap: while this process assesses one and the caller streams it,
+   * PostgreSQL already reads the next one's custody records (each chunk's statements take their own connection).
+   */
   async *units(gtin: string, lots: string[]): AsyncGenerator<RecallUnit[]> {
+    const pending: Promise<RecallUnit[]>[] = [];
+    for await (const { lot, seqs } of this.chunks(gtin, lots)) {
+      const chunk = this.chunk(gtin, lot, seqs);
+      chunk.catch(() => undefined); // awaited in turn below; until then its failure must not count as unhandled
+      pending.push(chunk);
+      if (pending.length === IN_FLIGHT) yield await pending.shift()!;
+    }
+    while (pending.length) yield await pending.shift()!;
+  }
+
+  /** Each lot's commissioning events, grouped into chunks of about CHUNK units. */
+  private async *chunks(gtin: string, lots: string[]): AsyncGenerator<{ lot: string; seqs: string[] }> {
     const ordered = (await this.db.query('SELECT DISTINCT l FROM unnest($1::text[]) AS l ORDER BY l', [lots])) as { l: string }[];
     for (const { l: lot } of ordered) {
       const commissionings = (await this.db.query(
@@ -62,31 +79,36 @@ export class RecallReportService {
           seqs.push(commissionings[start].seq);
           n += commissionings[start].n;
         }
-        const items = (await this.db.query(
-          `SELECT i.epc, i.serial, i.lot, to_char(i.expiry, 'YYYY-MM-DD') AS expiry
-           FROM ledger.epc_event x JOIN ledger.item_state i ON i.epc = x.epc AND i.commissioned_seq = x.seq
-           WHERE x.seq = ANY($3::bigint[]) AND x.role = 'epc' AND i.gtin = $1 AND i.lot = $2
-           ORDER BY i.commissioned_seq, i.epc`,
-          [gtin, lot, seqs],
-        )) as { epc: string; serial: string; lot: string; expiry: string | null }[];
-        yield await this.verification.verifyAll(
-          items.map((i) => ({ gtin, sgtin: i.epc, lot: i.lot, expiry: i.expiry ?? undefined, serial: i.serial })),
-          {},
-          (v): RecallUnit => {
-            const holder = v.currentHolder ?? null;
-            return {
-              sgtin: v.scan.sgtin,
-              serial: v.scan.serial,
-              lot: v.scan.lot!,
-              holder,
-              holderName: v.custodyPath.find((s) => s.signer.gln === holder)?.signer.name ?? null,
-              dispensed: v.reasons.some((r) => r.code === 'ALREADY_DISPENSED') || v.custodyPath.at(-1)?.kind === 'dispensed',
-              reasons: v.reasons.map((r) => r.code),
-            };
-          },
-        );
+        yield { lot, seqs };
       }
     }
+  }
+
+  /** A chunk's units through the EPC index of its commissioning events, verified as a set. */
+  private async chunk(gtin: string, lot: string, seqs: string[]): Promise<RecallUnit[]> {
+    const items = (await this.db.query(
+      `SELECT i.epc, i.serial, i.lot, to_char(i.expiry, 'YYYY-MM-DD') AS expiry
+       FROM ledger.epc_event x JOIN ledger.item_state i ON i.epc = x.epc AND i.commissioned_seq = x.seq
+       WHERE x.seq = ANY($3::bigint[]) AND x.role = 'epc' AND i.gtin = $1 AND i.lot = $2
+       ORDER BY i.commissioned_seq, i.epc`,
+      [gtin, lot, seqs],
+    )) as { epc: string; serial: string; lot: string; expiry: string | null }[];
+    return this.verification.verifyAll(
+      items.map((i) => ({ gtin, sgtin: i.epc, lot: i.lot, expiry: i.expiry ?? undefined, serial: i.serial })),
+      {},
+      (v): RecallUnit => {
+        const holder = v.currentHolder ?? null;
+        return {
+          sgtin: v.scan.sgtin,
+          serial: v.scan.serial,
+          lot: v.scan.lot!,
+          holder,
+          holderName: v.custodyPath.find((s) => s.signer.gln === holder)?.signer.name ?? null,
+          dispensed: v.reasons.some((r) => r.code === 'ALREADY_DISPENSED') || v.custodyPath.at(-1)?.kind === 'dispensed',
+          reasons: v.reasons.map((r) => r.code),
+        };
+      },
+    );
   }
 }
 
