@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { EVENT_TYPES, EventSummary } from '@app/epcis';
 import { AssessInput, Assessment, CustodyEvent } from './model';
+import { trace } from './containment';
 import { assessCustody } from './verdict';
 import { CASE, CASE2, happyChain, input, MAKER, OTHER_PHARMACY, PALLET, PHARMACY, ROGUE, S, WHOLESALER } from './testing/supply-chain';
 
@@ -79,6 +80,92 @@ describe('assessCustody properties', () => {
         wellFormed(a);
         expect(assessCustody(input(happyChain(), { ...base, events: shuffled }))).toEqual(a);
       }),
+    );
+  });
+});
+
+/** The replay as first written: every EPC's parent followed, whatever the item. `trace` must agree with it on any events. */
+function replayEveryEpc(item: string, events: readonly CustodyEvent[]) {
+  const parentOf = new Map<string, string>();
+  const ancestry = () => {
+    const chain = [item];
+    for (let p = parentOf.get(item); p !== undefined && !chain.includes(p); p = parentOf.get(p)) chain.push(p);
+    return chain;
+  };
+  const touches: { eventId: string; via: string[]; container?: string }[] = [];
+  const spans: { epc: string; from: string; to?: string }[] = [];
+  const open = new Map<string, { epc: string; from: string; to?: string }>();
+  for (const { eventId, summary: s } of events) {
+    const chain = ancestry();
+    const parent = s.epcs.find((e) => e.role === 'parent')?.epc;
+    const children = s.epcs.filter((e) => e.role === 'child').map((e) => e.epc);
+    let i: number;
+    if (s.type !== 'AggregationEvent') i = chain.findIndex((epc) => s.epcs.some((e) => e.epc === epc));
+    else if (children.length) i = chain.findIndex((epc) => children.includes(epc));
+    else i = parent === undefined ? -1 : chain.indexOf(parent, 1) - 1;
+    if (i >= 0) touches.push({ eventId, via: chain.slice(1, i + 1), container: s.type === 'AggregationEvent' ? parent : undefined });
+    if (s.type === 'AggregationEvent' && parent !== undefined) {
+      if (s.action !== 'DELETE') for (const child of children) parentOf.set(child, parent);
+      else if (children.length) for (const child of children) parentOf.get(child) === parent && parentOf.delete(child);
+      else for (const [child, p] of parentOf) if (p === parent) parentOf.delete(child);
+    }
+    const inside = ancestry().slice(1);
+    for (const [epc, span] of open)
+      if (!inside.includes(epc)) {
+        span.to = s.eventTime;
+        open.delete(epc);
+      }
+    for (const epc of inside)
+      if (!open.has(epc)) {
+        const span = { epc, from: s.eventTime };
+        spans.push(span);
+        open.set(epc, span);
+      }
+  }
+  return { touches, containers: spans };
+}
+
+describe('containment replay', () => {
+  const units = ['u1', 'u2', 'u3', 'u4'];
+  const containers = ['c1', 'c2', 'p1', 'p2'];
+  const epcs = [...units, ...containers];
+  const event = fc.oneof(
+    fc.record({
+      type: fc.constant('AggregationEvent' as const),
+      action: fc.constantFrom('ADD' as const, 'OBSERVE' as const, 'DELETE' as const),
+      parent: fc.option(fc.constantFrom(...containers), { nil: undefined }),
+      children: fc.uniqueArray(fc.constantFrom(...epcs), { maxLength: 4 }),
+    }),
+    fc.record({ type: fc.constantFrom('ObjectEvent' as const, 'TransactionEvent' as const), action: fc.constant('OBSERVE' as const), named: fc.uniqueArray(fc.constantFrom(...epcs), { maxLength: 3 }) }),
+  );
+  const toEvents = (drawn: { type: EventSummary['type']; action: EventSummary['action']; parent?: string; children?: string[]; named?: string[] }[]): CustodyEvent[] =>
+    drawn.map((d, i) => ({
+      eventId: `e${i}`,
+      seq: i,
+      signer: { gln: MAKER, kid: 'k' },
+      recordTime: '2026-03-01T00:00:00Z',
+      signatureValid: true,
+      summary: {
+        type: d.type,
+        action: d.action,
+        eventTime: new Date(Date.UTC(2026, 2, 1, 0, i)).toISOString(),
+        epcs:
+          d.type === 'AggregationEvent'
+            ? [...(d.parent ? [{ epc: d.parent, role: 'parent' as const }] : []), ...d.children!.filter((c) => c !== d.parent).map((epc) => ({ epc, role: 'child' as const }))]
+            : d.named!.map((epc) => ({ epc, role: 'epc' as const })),
+        parties: [],
+        classes: [],
+      },
+    }));
+
+  it('follows only the item and the containers it could be in, and finds exactly what a replay of every EPC finds', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 14 }), fc.constantFrom(...epcs), (drawn, item) => {
+        const events = toEvents(drawn);
+        const { touches, containers: spans } = trace(item, events);
+        expect({ touches: touches.map((t) => ({ eventId: t.event.eventId, via: t.via, container: t.container })), containers: spans }).toEqual(replayEveryEpc(item, events));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

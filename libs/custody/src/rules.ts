@@ -166,8 +166,16 @@ function licences({ path, input: { partners } }: Context): Reason[] {
 
 const licenceKinds = (p: PartnerFacts) => new Set(p.roles.flatMap((r) => LICENCES_BY_ROLE[r] ?? []));
 
+// Partner facts are values shared by every package a report assesses: their licence windows are read once.
+const licenceWindows = new WeakMap<PartnerFacts, { from: number; until: number }[]>();
+
 export function licensedAt(p: PartnerFacts | undefined, at: number): boolean {
   if (!p) return false;
-  const kinds = licenceKinds(p);
-  return p.licences.some((l) => kinds.has(l.kind) && Date.parse(l.validFrom) <= at && (l.validUntil === null || at < Date.parse(l.validUntil)));
+  let windows = licenceWindows.get(p);
+  if (!windows) {
+    const kinds = licenceKinds(p);
+    windows = p.licences.filter((l) => kinds.has(l.kind)).map((l) => ({ from: Date.parse(l.validFrom), until: l.validUntil === null ? Infinity : Date.parse(l.validUntil) }));
+    licenceWindows.set(p, windows);
+  }
+  return windows.some((w) => w.from <= at && at < w.until);
 }
