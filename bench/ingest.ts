@@ -8,14 +8,15 @@ import { manufacturer, type BenchPartner } from './dataset';
 import { bearer, BROKERS, cpuCost, cpuUse, lanes, latencyStats, main, now, options, progress, request, Results, round, type Stack } from './harness';
 
 /**
- * Ingest → Kafka → ledger on the real stack: individually signed single-EPC events (POST /events) and batch-signed
- * documents of aggregation events of hundreds of EPCs (POST /capture). An event counts once it is in a signed
+ * Ingest → Kafka → ledger on the real stack: individually signed single-EPC events, one per POST /events and a hundred
+ * per POST /capture document (each event still checked on its own signature), and batch-signed documents of
+ * aggregation events of hundreds of EPCs (POST /capture). An event counts once it is in a signed
  * checkpoint; its latency runs from its POST to the first poll that sees a checkpoint covering it. Baselines in the
  * same run: kafkajs produce→consume on the same broker with messages of the same size, and the verifier's rate.
  */
 const { quick, profile, values: o } = options(
-  { events: 30_000, concurrency: 32, documents: 150, eventsPerDocument: 20, epcsPerEvent: 250, documentConcurrency: 4, kafkaMessages: 100_000, maxSeconds: 60, pacedSeconds: 30 },
-  { events: 1_000, concurrency: 32, documents: 12, eventsPerDocument: 20, epcsPerEvent: 250, documentConcurrency: 4, kafkaMessages: 10_000, maxSeconds: 30, pacedSeconds: 5 },
+  { events: 30_000, concurrency: 32, singlesPerDocument: 100, documents: 150, eventsPerDocument: 20, epcsPerEvent: 250, documentConcurrency: 4, kafkaMessages: 100_000, maxSeconds: 60, pacedSeconds: 30 },
+  { events: 1_000, concurrency: 32, singlesPerDocument: 100, documents: 12, eventsPerDocument: 20, epcsPerEvent: 250, documentConcurrency: 4, kafkaMessages: 10_000, maxSeconds: 30, pacedSeconds: 5 },
 );
 
 const CONTEXT = ['https://ref.gs1.org/standards/epcis/epcis-context.jsonld', { dscsa: 'https://ns.dscsa-trace.org/epcis/' }];
@@ -31,9 +32,10 @@ interface Submission {
   epcs: number;
 }
 
-function singleEvent(p: BenchPartner, token: string, i: number): Submission {
+/** A single-EPC commissioning event with its own signature (`dscsa:signature`), and its hash ID. */
+function signedSingle(p: BenchPartner, i: number, inDocument = false): { signed: JsonObject; eventId: string } {
   const event: JsonObject = {
-    '@context': CONTEXT,
+    ...(!inDocument && { '@context': CONTEXT }), // in a document, the document's context applies
     type: 'ObjectEvent',
     eventTime: new Date(T0 + i).toISOString(),
     eventTimeZoneOffset: '+00:00',
@@ -44,8 +46,20 @@ function singleEvent(p: BenchPartner, token: string, i: number): Submission {
     readPoint: { id: SITE },
     ilmd: { 'cbvmda:lotNumber': 'LOT1', 'cbvmda:itemExpirationDate': '2029-06-30' },
   };
-  const signed = { ...event, 'dscsa:signature': p.sign(utf8Encode(canonicalize(event))) };
-  return { path: '/events', body: JSON.stringify(signed), headers: { 'content-type': 'application/ld+json', ...bearer(token) }, eventIds: [eventHashId(event, { context: CONTEXT })], epcs: 1 };
+  return { signed: { ...event, 'dscsa:signature': p.sign(utf8Encode(canonicalize(event))) }, eventId: eventHashId(event, { context: CONTEXT }) };
+}
+
+function singleEvent(p: BenchPartner, token: string, i: number): Submission {
+  const { signed, eventId } = signedSingle(p, i);
+  return { path: '/events', body: JSON.stringify(signed), headers: { 'content-type': 'application/ld+json', ...bearer(token) }, eventIds: [eventId], epcs: 1 };
+}
+
+/** Individually signed single-EPC events sent together: an EPCIS document without a document signature, each event checked on its own signature. */
+function singlesDocument(p: BenchPartner, token: string, first: number, n: number): Submission {
+  const events = Array.from({ length: n }, (_, k) => signedSingle(p, first + k, true));
+  const eventList = events.map((e) => e.signed);
+  const document = { '@context': CONTEXT, type: 'EPCISDocument', schemaVersion: '2.0', creationDate: new Date(T0).toISOString(), epcisBody: { eventList } };
+  return { path: '/capture', body: JSON.stringify(document), headers: { 'content-type': 'application/ld+json', ...bearer(token) }, eventIds: events.map((e) => e.eventId), epcs: n };
 }
 
 /** A document of aggregation events (a pallet's cases packed, say), each a parent SSCC and `children` SGTINs, signed once. */
@@ -285,6 +299,8 @@ main('ingest', async (stack) => {
   const token = await stack.register(p.registration);
   let [serial, documentNumber] = [0, 0];
   const singles = (n: number) => Array.from({ length: n }, () => singleEvent(p, token, serial++));
+  const singlesInDocuments = (n: number) =>
+    Array.from({ length: Math.ceil(n / o.singlesPerDocument) }, () => singlesDocument(p, token, (serial += o.singlesPerDocument) - o.singlesPerDocument, o.singlesPerDocument));
   const documents = async (n: number) => {
     const out: Submission[] = [];
     for (let d = 0; d < n; d++) out.push(await aggregationDocument(p, token, documentNumber++));
@@ -317,6 +333,10 @@ main('ingest', async (stack) => {
   const singlePaced = await sustained(stack, singles(Math.ceil(singleRate * o.pacedSeconds)), { concurrency: o.concurrency, maxSeconds: o.pacedSeconds * 2, rate: singleRate });
   progress(`p99 ${singlePaced.latencyToCheckpointMs.p99} ms`);
 
+  progress(`single events in documents: up to ${o.events.toLocaleString('en-US')} individually signed events, ${o.singlesPerDocument} per POST /capture, on ${o.documentConcurrency} connections`);
+  const singleDocuments = await sustained(stack, singlesInDocuments(o.events), { concurrency: o.documentConcurrency, maxSeconds: o.maxSeconds });
+  progress(`single events in documents: ${singleDocuments.eventsPerSecond} events/s into signed checkpoints, p99 ${singleDocuments.latencyToCheckpointMs.p99} ms`);
+
   progress(`aggregation documents: up to ${o.documents} POST /capture of ${o.eventsPerDocument} × ${o.epcsPerEvent + 1} EPCs on ${o.documentConcurrency} connections`);
   const aggregation = await sustained(stack, await documents(o.documents), { concurrency: o.documentConcurrency, maxSeconds: o.maxSeconds });
   progress(`aggregation documents: ${aggregation.epcsPerSecond} EPCs/s into signed checkpoints, p99 ${aggregation.latencyToCheckpointMs.p99} ms`);
@@ -328,20 +348,23 @@ main('ingest', async (stack) => {
     rate: documentRate,
   });
   progress(`p99 ${aggregationPaced.latencyToCheckpointMs.p99} ms`);
-  const phases = { singleEvents: single, singleEventsHalfRate: singlePaced, aggregationDocuments: aggregation, aggregationDocumentsHalfRate: aggregationPaced };
+  const phases = { singleEvents: single, singleEventsHalfRate: singlePaced, singleEventsInDocuments: singleDocuments, aggregationDocuments: aggregation, aggregationDocumentsHalfRate: aggregationPaced };
   Object.assign(results.figures, phases);
   for (const [phase, f] of Object.entries(phases)) results.cpu[phase] = f.cpu;
   results.memoryOf(stack);
 
   results.ratios.singleEventsToVerifyCeiling = round(single.eventsPerSecond / verify.verifyDetachedPerSecond, 3);
+  results.ratios.singleEventsInDocumentsToVerifyCeiling = round(singleDocuments.eventsPerSecond / verify.verifyDetachedPerSecond, 3);
   results.ratios.singleEventsToKafkaCeiling = round(single.eventsPerSecond / kafkaSingle.messagesPerSecond, 3);
   results.ratios.singleEventsToKafkaOnePerSend = round(single.eventsPerSecond / kafkaOnePerSend.messagesPerSecond, 3);
   results.ratios.aggregationEventsToKafkaCeiling = round(aggregation.eventsPerSecond / kafkaDocument.messagesPerSecond, 3);
   results.target('single-EPC events/s into signed checkpoints', single.eventsPerSecond, '>=', 5000, 'events/s');
+  results.target(`single-EPC events/s into signed checkpoints, individually signed, ${o.singlesPerDocument} per document`, singleDocuments.eventsPerSecond, '>=', 5000, 'events/s');
   results.target('EPCs/s into signed checkpoints (aggregation documents)', aggregation.epcsPerSecond, '>=', 100_000, 'EPCs/s');
   results.target('POST→checkpoint p99, single events at half the sustained rate', singlePaced.latencyToCheckpointMs.p99, '<=', 1000, 'ms');
   results.target('POST→checkpoint p99, documents at half the sustained rate', aggregationPaced.latencyToCheckpointMs.p99, '<=', 1000, 'ms');
   results.target('single events / verify ceiling', results.ratios.singleEventsToVerifyCeiling, '>=', 0.5, '×');
+  results.target('single events in documents / verify ceiling', results.ratios.singleEventsInDocumentsToVerifyCeiling, '>=', 0.5, '×');
 
   if (profile) {
     progress('profiled passes (not counted above): ingest and ledger under the CPU profiler');
