@@ -93,8 +93,7 @@ function replayEveryEpc(item: string, events: readonly CustodyEvent[]) {
     return chain;
   };
   const touches: { eventId: string; via: string[]; container?: string }[] = [];
-  const spans: { epc: string; from: string; to?: string }[] = [];
-  const open = new Map<string, { epc: string; from: string; to?: string }>();
+  const insideAfter: string[][] = [];
   for (const { eventId, summary: s } of events) {
     const chain = ancestry();
     const parent = s.epcs.find((e) => e.role === 'parent')?.epc;
@@ -109,19 +108,17 @@ function replayEveryEpc(item: string, events: readonly CustodyEvent[]) {
       else if (children.length) for (const child of children) parentOf.get(child) === parent && parentOf.delete(child);
       else for (const [child, p] of parentOf) if (p === parent) parentOf.delete(child);
     }
-    const inside = ancestry().slice(1);
-    for (const [epc, span] of open)
-      if (!inside.includes(epc)) {
-        span.to = s.eventTime;
-        open.delete(epc);
-      }
-    for (const epc of inside)
-      if (!open.has(epc)) {
-        const span = { epc, from: s.eventTime };
-        spans.push(span);
-        open.set(epc, span);
-      }
+    insideAfter.push(ancestry().slice(1));
   }
+  // A container span opens at the event after which the item is inside it, and closes at the first event after which it is not.
+  const spans = insideAfter.flatMap((inside, i) =>
+    inside
+      .filter((epc) => i === 0 || !insideAfter[i - 1].includes(epc))
+      .map((epc) => {
+        const closedBy = insideAfter.findIndex((later, j) => j > i && !later.includes(epc));
+        return { epc, from: events[i].summary.eventTime, ...(closedBy >= 0 && { to: events[closedBy].summary.eventTime }) };
+      }),
+  );
   return { touches, containers: spans };
 }
 
