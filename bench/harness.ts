@@ -21,6 +21,11 @@ import type { CpuProfile } from './profiler';
 /** Compiled, this file is bench/build/bench/harness.js. */
 export const ROOT = resolve(__dirname, '../../..');
 const APPS_DIR = resolve(__dirname, '../apps');
+/**
+ * The apps' V8 heap, as docker/Dockerfile starts them. Without it V8 sizes its heap for this 24 GB machine and
+ * collects lazily, so an app's resident size says more about the collector's pace than about what it holds.
+ */
+const APP_HEAP_MB = 320;
 export const RESULTS_DIR = resolve(ROOT, process.env.BENCH_RESULTS_DIR ?? 'bench/results');
 const PG_ADMIN = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -178,7 +183,7 @@ class AppProcess {
     const main = resolve(APPS_DIR, this.app, 'src/main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: build the benchmarks first (tsc -p bench/tsconfig.json && tsc-alias -p bench/tsconfig.json)`);
     const hook = resolve(__dirname, 'profiler.js');
-    this.child = spawn(process.execPath, ['--require', hook, main], {
+    this.child = spawn(process.execPath, [`--max-old-space-size=${APP_HEAP_MB}`, '--require', hook, main], {
       env: { ...process.env, ...this.env, BENCH_PROFILE_PREFIX: this.profilePrefix },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -370,6 +370,11 @@ main('ingest', async (stack) => {
     progress('profiled passes (not counted above): ingest and ledger under the CPU profiler');
     const load = { concurrency: o.concurrency, maxSeconds: quick ? 3 : 20 };
     results.profiles.singleEvents = (await stack.profile('ingest-single', ['ingest', 'ledger'], async () => sustained(stack, singles(Math.min(o.events, quick ? 300 : 10_000)), load))).profiles;
+    results.profiles.singleEventsInDocuments = (
+      await stack.profile('ingest-single-documents', ['ingest', 'ledger'], async () =>
+        sustained(stack, singlesInDocuments(Math.min(o.events, quick ? 300 : 20_000)), { ...load, concurrency: o.documentConcurrency }),
+      )
+    ).profiles;
     const docs = await documents(Math.min(o.documents, quick ? 4 : 60));
     results.profiles.aggregationDocuments = (await stack.profile('ingest-documents', ['ingest', 'ledger'], () => sustained(stack, docs, { ...load, concurrency: o.documentConcurrency }))).profiles;
   }

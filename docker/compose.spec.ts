@@ -442,9 +442,11 @@ describe('docker/Dockerfile', () => {
   it('sets only environment variables some app or library reads', () => {
     const known = new Set(Object.values(APPS).flatMap(({ schema }) => Object.keys(schema.describe().keys ?? {})));
     const names = last.filter((i) => i.op === 'ENV').flatMap((i) => [...i.args.matchAll(/(?:^|\s)([A-Z_][A-Z0-9_]*)=/g)].map((m) => m[1]));
-    // APP picks the entry point (CMD) and the health check; EPCIS_SCHEMA_DIR is read by the XSD validator
+    // APP picks the entry point (CMD) and the health check, NODE_HEAP_MB the V8 heap in CMD; EPCIS_SCHEMA_DIR is read by the XSD validator
     expect(readFileSync(join(ROOT, 'libs/epcis/src/validation/xsd-validator.ts'), 'utf8')).toContain('process.env.EPCIS_SCHEMA_DIR');
-    expect(names.filter((n) => !known.has(n) && n !== 'APP' && n !== 'EPCIS_SCHEMA_DIR')).toEqual([]);
+    const cmd = last.filter((i) => i.op === 'CMD').pop()!.args;
+    for (const used of ['APP', 'NODE_HEAP_MB']) expect(cmd).toContain('${' + used + '}');
+    expect(names.filter((n) => !known.has(n) && !['APP', 'NODE_HEAP_MB', 'EPCIS_SCHEMA_DIR'].includes(n))).toEqual([]);
     expect(names).toEqual(expect.arrayContaining(['NODE_ENV', 'HOST', 'APP']));
   });
 
