@@ -97,8 +97,7 @@ function aggregate(s: EventSummary, parentOf: Map<string, string>, relevant: Rea
   if (parent === undefined) return;
   if (s.action !== 'DELETE') {
     for (const epc of relevant) if (children.has(epc)) parentOf.set(epc, parent);
-  }
-  else if (children.size) {
+  } else if (children.size) {
     for (const epc of relevant) if (children.has(epc) && parentOf.get(epc) === parent) parentOf.delete(epc);
   } else for (const [child, p] of parentOf) if (p === parent) parentOf.delete(child);
 }
