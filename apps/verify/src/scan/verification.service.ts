@@ -9,7 +9,7 @@ import { batchSignaturesOnce, DbNodeReader, leafBytes, leafRecordOf, RECORD_COLU
 import { hashLeaf, InclusionMemory, type TrustedHead } from '@app/merkle';
 import { CheckpointError, noteVerifier, openCheckpoint, parseVkey, type Verifier } from '@app/checkpoint';
 import { keyValidityAt, RegistryCache } from '@app/registry';
-import { ProblemException } from '@app/platform';
+import { preparedQuery, ProblemException } from '@app/platform';
 import { RECORD_DIGEST, RecordFacts, RecordFactsCache } from './record-facts';
 
 /** What a verification needs to know about a package: its SGTIN and what its label says. */
@@ -162,7 +162,7 @@ export class VerificationService implements OnModuleInit {
     opts: { scanner?: string; today?: string } = {},
     map: (v: Verification<S>) => R = (v) => v as unknown as R,
   ): Promise<R[]> {
-    const rows = (await this.db.query(CUSTODY_SQL, [items.map((i) => i.sgtin), [...new Set(items.map((i) => i.gtin))]])) as CustodyRow[];
+    const rows = await preparedQuery<CustodyRow>(this.db, 'custody', CUSTODY_SQL, [items.map((i) => i.sgtin), [...new Set(items.map((i) => i.gtin))]]);
     const records = rows.filter((r) => r.seq !== null);
     const { events, checkpoint } = await this.check(records, rows[0].checkpoint);
     const partners = await this.partnersOf(events, rows[0].parties);
