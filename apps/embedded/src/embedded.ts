@@ -1,4 +1,5 @@
 import { INestApplication, Type } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -50,7 +51,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     const ledger = await start((await import('../../ledger/src/ledger.module')).LedgerModule, 'ledger', 'LEDGER_PORT');
     const verify = await start((await import('../../verify/src/verify.module')).VerifyModule, 'verify', 'VERIFY_PORT');
     const urls = { console: `${verify}/console/`, ingest, ledger, verify };
-    if (o.demo) await seedDemo(urls);
+    // The token ingest itself checks, from ADMIN_TOKEN or ADMIN_TOKEN_FILE.
+    if (o.demo) await seedDemo(urls, (await import('../../ingest/src/config')).adminToken(apps[0].get(ConfigService)));
     return { urls, stop };
   } catch (e) {
     await stop().catch(() => undefined);
@@ -66,10 +68,9 @@ const DEMO_REGULATOR = '0614141999996';
  * anomaly) captured through the public API by `dscsa simulate`, each partner signing its own documents; then a
  * regulator credential to sign in to the console with. Skipped when partners are registered already.
  */
-async function seedDemo(urls: Embedded['urls']): Promise<void> {
+async function seedDemo(urls: Embedded['urls'], adminToken: string): Promise<void> {
   const partners = (await (await fetch(`${urls.ingest}/partners`)).json()) as unknown[];
   if (partners.length > 0) return void console.log('demo: partners already registered, nothing seeded');
-  const adminToken = process.env.ADMIN_TOKEN ?? 'dev-admin-token-change-me';
   console.log('demo: simulating a supply chain through the public API…');
   const cli = resolve(__dirname, '../../../../bin/dscsa.js');
   const { stdout } = await run(process.execPath, [cli, 'simulate', '--units', '400', '--anomalies', '--ingest', urls.ingest, '--admin-token', adminToken], {
