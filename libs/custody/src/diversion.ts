@@ -113,8 +113,8 @@ const ANOTHER_PARTNER = 'another trading partner';
 
 class UnitReview {
   private readonly path: CustodyStep[];
-  /** For a viewer: the parties and events of the steps it took part in. */
-  private readonly scope?: { parties: Set<string>; events: Set<string> };
+  /** For a viewer: the parties of the steps it took part in, and the events of the steps it did not. */
+  private readonly scope?: { parties: Set<string>; hidden: Set<string> };
 
   constructor(
     private readonly unit: UnitCustody,
@@ -123,7 +123,8 @@ class UnitReview {
     this.path = unit.assessment.path;
     if (o.viewer !== undefined) {
       const { visible } = scopePath(o.viewer, this.path);
-      this.scope = { parties: new Set([o.viewer, ...visible.flatMap(stepParties)]), events: new Set(visible.map((s) => s.eventId)) };
+      const shown = new Set(visible);
+      this.scope = { parties: new Set([o.viewer, ...visible.flatMap(stepParties)]), hidden: new Set(this.path.filter((s) => !shown.has(s)).map((s) => s.eventId)) };
     }
   }
 
@@ -131,8 +132,7 @@ class UnitReview {
   scoped(a: Anomaly): Anomaly {
     const scope = this.scope;
     if (!scope) return a;
-    const onPath = new Set(this.path.map((s) => s.eventId));
-    return { ...a, parties: a.parties.filter((gln) => scope.parties.has(gln)), evidence: a.evidence.filter((id) => scope.events.has(id) || !onPath.has(id)) };
+    return { ...a, parties: a.parties.filter((gln) => scope.parties.has(gln)), evidence: a.evidence.filter((id) => !scope.hidden.has(id)) };
   }
 
   /** Each reason of the verdict, dated by its latest evidence; end-of-life and lapsed states only when they matter (see the sets above). */
